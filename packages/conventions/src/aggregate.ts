@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { SAFETY_KINDS } from './values.ts';
+
+/**
+ * One window aggregate: what one input shard (a Kafka partition, or the
+ * embedded receiver) saw for one dimension set during one window.
+ *
+ * Every field is a count or a sum (numerators and denominators, never ratios),
+ * so partial aggregates of the same window and key from several shards merge
+ * exactly by addition. `id` is deterministic over (shard, window, key): a
+ * replay re-emits the same id, and consumers apply each id once.
+ */
+export const AGGREGATE_SCHEMA_V1 = 'telltale.aggregate.v1';
+
+const count = z.number().int().nonnegative();
+const picoUsd = z.string().regex(/^\d+$/, 'picodollars as a decimal integer string');
+
+export const tokenCountsSchema = z.object({
+  input: count,
+  output: count,
+  cacheRead: count,
+  reasoning: count,
+});
+
+export const costSchema = z.object({
+  /** Sum of the cost of the priced calls, in picodollars. */
+  picoUsd,
+  /** Calls whose cost is in picoUsd (explicit on the span, or from the price table). */
+  pricedCalls: count,
+  /** Calls with no explicit cost and no price: counted, never as $0. */
+  unpricedCalls: count,
+});
+
+export const toolStatsSchema = z.object({
+  calls: count,
+  successes: count,
+});
+
+export const modelStatsSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  calls: count,
+  errors: count,
+  tokens: tokenCountsSchema,
+  cost: costSchema,
+});
+
+export const aggregateKeySchema = z.object({
+  service: z.string(),
+  /** Empty string when the spans belong to no workflow. */
+  workflow: z.string(),
+  /** Empty string when no tenant is known; `__overflow__` past the cap. */
+  tenant: z.string(),
+});
+
+export const aggregateRecordSchema = z.object({
+  schema: z.literal(AGGREGATE_SCHEMA_V1),
+  id: z.string().regex(/^[0-9a-f]{32}$/, '32 lowercase hex characters'),
+  /** The input this partial aggregate came from, e.g. `otlp_spans/3` or `embedded`. */
+  shard: z.string().min(1),
+  window: z
+    .object({
+      /** Inclusive start, Unix epoch milliseconds. */
+      startMs: z.number().int(),
+      /** Exclusive end, Unix epoch milliseconds. */
+      endMs: z.number().int(),
+    })
+    .refine((w) => w.endMs > w.startMs, { message: 'window end must be after its start' }),
+  key: aggregateKeySchema,
+  /** Workflows that ended in this window, by outcome. */
+  workflows: z.object({
+    success: count,
+    failure: count,
+    handoff: count,
+    abandoned: count,
+  }),
+  /** Workflows (of those counted above) with at least one fallback. */
+  workflowsWithFallback: count,
+  /**
+   * All model spend of the workflows counted above, failed ones too (wasted
+   * spend counts): the numerator of cost per successful outcome.
+   */
+  workflowCost: costSchema,
+  /** Tool calls that ended in this window, by gen_ai.tool.name. */
+  tools: z.record(z.string(), toolStatsSchema),
+  /** Model calls that ended in this window, by `provider/model`. */
+  models: z.record(z.string(), modelStatsSchema),
+  /** Fallback activations (events) in this window. */
+  fallbacks: count,
+  /** Safety events in this window: kind → policy → count. */
+  safety: z.partialRecord(z.enum(SAFETY_KINDS), z.record(z.string(), count)),
+});
+
+export type TokenCounts = z.infer<typeof tokenCountsSchema>;
+export type Cost = z.infer<typeof costSchema>;
+export type ToolStats = z.infer<typeof toolStatsSchema>;
+export type ModelStats = z.infer<typeof modelStatsSchema>;
+export type AggregateKey = z.infer<typeof aggregateKeySchema>;
+export type AggregateRecord = z.infer<typeof aggregateRecordSchema>;
+
+/** The deterministic id of the aggregate of one shard, window and key. */
+export function aggregateId(shard: string, windowStartMs: number, windowEndMs: number, key: AggregateKey): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([AGGREGATE_SCHEMA_V1, shard, windowStartMs, windowEndMs, key.service, key.workflow, key.tenant]),
+    )
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** The model key in `AggregateRecord.models`. */
+export function modelKey(provider: string, model: string): string {
+  return `${provider}/${model}`;
+}

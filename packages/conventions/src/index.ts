@@ -1,0 +1,94 @@
+// The public surface of @telltale/conventions: named exports only.
+
+export type { AggregateKey, AggregateRecord, Cost, ModelStats, TokenCounts, ToolStats } from './aggregate.ts';
+export {
+  AGGREGATE_SCHEMA_V1,
+  aggregateId,
+  aggregateKeySchema,
+  aggregateRecordSchema,
+  costSchema,
+  modelKey,
+  modelStatsSchema,
+  tokenCountsSchema,
+  toolStatsSchema,
+} from './aggregate.ts';
+export {
+  BAGGAGE_TENANT_ID,
+  BAGGAGE_WORKFLOW_NAME,
+  ERROR_TYPE,
+  GEN_AI_AGENT_NAME,
+  GEN_AI_CONVERSATION_ID,
+  GEN_AI_INPUT_MESSAGES,
+  GEN_AI_OPERATION_NAME,
+  GEN_AI_OUTPUT_MESSAGES,
+  GEN_AI_PROVIDER_NAME,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_RESPONSE_FINISH_REASONS,
+  GEN_AI_RESPONSE_ID,
+  GEN_AI_RESPONSE_MODEL,
+  GEN_AI_TOKEN_TYPE,
+  GEN_AI_TOOL_CALL_ARGUMENTS,
+  GEN_AI_TOOL_CALL_ID,
+  GEN_AI_TOOL_CALL_RESULT,
+  GEN_AI_TOOL_NAME,
+  GEN_AI_TOOL_TYPE,
+  GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  GEN_AI_USAGE_INPUT_TOKENS,
+  GEN_AI_USAGE_OUTPUT_TOKENS,
+  GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  SERVICE_NAME,
+  SERVICE_VERSION,
+  TELLTALE_COST_SOURCE,
+  TELLTALE_COST_USD,
+  TELLTALE_DECISION_EVENT,
+  TELLTALE_DECISION_NAME,
+  TELLTALE_DECISION_VALUE,
+  TELLTALE_FALLBACK_FROM,
+  TELLTALE_FALLBACK_REASON,
+  TELLTALE_FALLBACK_TO,
+  TELLTALE_SAFETY_ACTION,
+  TELLTALE_SAFETY_EVENT,
+  TELLTALE_SAFETY_KIND,
+  TELLTALE_SAFETY_POLICY,
+  TELLTALE_SAFETY_SEVERITY,
+  TELLTALE_TENANT_ID,
+  TELLTALE_TOOL_ATTEMPT,
+  TELLTALE_VERSION_POLICY,
+  TELLTALE_VERSION_PROMPT,
+  TELLTALE_VERSION_RETRIEVAL_CONFIG,
+  TELLTALE_WORKFLOW_NAME,
+  TELLTALE_WORKFLOW_OUTCOME,
+} from './attributes.ts';
+export type { PicoUsd } from './cost.ts';
+export { addPico, PICO_PER_USD, picoToUsd, usdToPico } from './cost.ts';
+export type { AggregateCounts } from './merge.ts';
+export { emptyCost, emptyCounts, emptyTokens, mergeCounts } from './merge.ts';
+export type { SafetyEventRecord } from './safety-event.ts';
+export { SAFETY_EVENT_SCHEMA_V1, safetyEventId, safetyEventRecordSchema } from './safety-event.ts';
+export {
+  DEFAULT_AGGREGATES_TOPIC,
+  DEFAULT_DLQ_TOPIC,
+  DEFAULT_SAFETY_EVENTS_TOPIC,
+  DEFAULT_SPANS_TOPIC,
+  DLQ_HEADER_REASON,
+  DLQ_HEADER_SOURCE_OFFSET,
+  DLQ_HEADER_SOURCE_PARTITION,
+  DLQ_HEADER_SOURCE_TOPIC,
+} from './topics.ts';
+export type { CostSource, ModelOperation, SafetyKind, SafetySeverity, TokenType, WorkflowOutcome } from './values.ts';
+export {
+  COST_SOURCES,
+  MODEL_OPERATIONS,
+  OPERATION_CHAT,
+  OPERATION_EMBEDDINGS,
+  OPERATION_EXECUTE_TOOL,
+  OPERATION_GENERATE_CONTENT,
+  OPERATION_INVOKE_AGENT,
+  OPERATION_INVOKE_WORKFLOW,
+  OPERATION_TEXT_COMPLETION,
+  OVERFLOW,
+  SAFETY_KINDS,
+  SAFETY_SEVERITIES,
+  TOKEN_TYPES,
+  WORKFLOW_OUTCOMES,
+} from './values.ts';
