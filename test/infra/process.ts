@@ -76,7 +76,12 @@ export async function startProcess(opts: StartProcessOptions): Promise<ManagedPr
     output: () => out,
   };
   running.add(managed);
-  exited.finally(() => running.delete(managed)).catch(() => {});
+  exited
+    .then((code) => {
+      running.delete(managed);
+      announce(`${opts.name}: exited (${code === null ? 'killed by a signal' : `code ${code}`}, pid ${managed.pid})`);
+    })
+    .catch(() => running.delete(managed));
 
   if (opts.ready) {
     try {
@@ -96,7 +101,13 @@ export async function startProcess(opts: StartProcessOptions): Promise<ManagedPr
       throw err;
     }
   }
+  announce(`${opts.name}: started (pid ${managed.pid}) ${opts.command} ${(opts.args ?? []).join(' ')}`.trimEnd());
   return managed;
+}
+
+/** One line per start and exit, so a test log shows which real services ran. */
+function announce(line: string): void {
+  if (process.env.TELLTALE_INFRA_QUIET !== '1') console.log(`[infra] ${line}`);
 }
 
 async function stopChild(
