@@ -94,10 +94,9 @@ export async function startProcess(opts: StartProcessOptions): Promise<ManagedPr
             : undefined,
       });
     } catch (err) {
+      const timedOut = exitCode === undefined;
       await managed.stop('SIGKILL');
-      if (err instanceof InfraError && exitCode === undefined) {
-        err.message += `\noutput:\n${tail(out)}`;
-      }
+      if (err instanceof InfraError && timedOut) err.message += `\noutput:\n${tail(out)}`;
       throw err;
     }
   }
