@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { span } from '../../test/spans.ts';
+import { PriceTable, shippedPriceEntries, usdPerMillionToPicoPerToken } from './price-table.ts';
+import { priceCall } from './pricing.ts';
+
+const table = new PriceTable([
+  { provider: 'p', model: 'm', validFrom: '2025-01-01', usdPerMillion: { input: '1', output: '2' } },
+  {
+    provider: 'p',
+    model: 'm',
+    validFrom: '2025-03-01',
+    usdPerMillion: { input: '0.5', output: '1.5', cacheRead: '0.05' },
+  },
+]);
+const at = (iso: string) => Date.parse(iso);
+
+describe('price table', () => {
+  it('applies the entry in force at the span end time, from its valid-from date', () => {
+    expect(table.lookup('p', 'm', at('2024-12-31T23:59:59.999Z'))).toBeUndefined();
+    expect(table.lookup('p', 'm', at('2025-01-01T00:00:00Z'))?.input).toBe(1_000_000n);
+    expect(table.lookup('p', 'm', at('2025-02-28T23:59:59Z'))?.input).toBe(1_000_000n);
+    expect(table.lookup('p', 'm', at('2025-03-01T00:00:00Z'))?.input).toBe(500_000n);
+  });
+
+  it('converts USD per million tokens to exact picodollars per token and refuses sub-picodollar prices', () => {
+    expect(usdPerMillionToPicoPerToken('0.0375', 'x')).toBe(37_500n);
+    expect(usdPerMillionToPicoPerToken(0.15, 'x')).toBe(150_000n);
+    expect(usdPerMillionToPicoPerToken('15', 'x')).toBe(15_000_000n);
+    expect(() => usdPerMillionToPicoPerToken('0.0000001', 'prices[3].input')).toThrow(/prices\[3\]\.input/);
+    expect(() => usdPerMillionToPicoPerToken('-1', 'x')).toThrow(/non-negative decimal/);
+  });
+
+  it('prices cache reads and reasoning at their own price and the rest at the plain one', () => {
+    const s = span({
+      provider: 'p',
+      requestModel: 'm',
+      endTimeMs: at('2025-04-01T00:00:00Z'),
+      inputTokens: 1000,
+      cacheReadTokens: 400,
+      outputTokens: 300,
+      reasoningTokens: 100,
+    });
+    // 600 × 0.5 + 400 × 0.05 + 200 × 1.5 + 100 × 1.5 (reasoning defaults to output) µUSD
+    expect(priceCall(s, 'm', table)).toEqual({
+      picoUsd: (300n + 20n + 300n + 150n) * 1_000_000n,
+      source: 'price_table',
+    });
+  });
+
+  it('lets an explicit cost on the span win and leaves unknown models unpriced, never $0', () => {
+    expect(priceCall(span({ costUsd: 0.0123, provider: 'p' }), 'm', table)).toEqual({
+      picoUsd: 12_300_000_000n,
+      source: 'provider',
+    });
+    expect(priceCall(span({ provider: 'p', inputTokens: 5 }), 'unknown', table).source).toBe('unpriced');
+  });
+
+  it('ships a table that parses, with dated entries', () => {
+    const t = new PriceTable(shippedPriceEntries());
+    expect(t.size).toBeGreaterThan(10);
+    expect(t.lookup('openai', 'gpt-4o', at('2024-06-01T00:00:00Z'))?.input).toBe(5_000_000n);
+    expect(t.lookup('openai', 'gpt-4o', at('2025-01-01T00:00:00Z'))?.input).toBe(2_500_000n);
+  });
+});

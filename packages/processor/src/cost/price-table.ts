@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { PriceTableError } from '../errors.ts';
+
+/**
+ * A dated price table: per provider and model, entries each valid from a date
+ * until the next entry's date. Prices are USD per one million tokens, written
+ * as decimal strings (numbers are accepted too) and held as integer
+ * picodollars per token, so cost arithmetic is exact: $0.0375/M is 37 500 pUSD
+ * per token. A price with more than six decimals would need a fraction of a
+ * picodollar per token and is refused.
+ */
+
+const usdPerMillion = z.union([z.string(), z.number()]);
+
+export const priceEntrySchema = z.object({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  /** ISO 8601 date or date-time (UTC when no offset): the first instant this price applies. */
+  validFrom: z.string().min(1),
+  usdPerMillion: z.object({
+    input: usdPerMillion,
+    output: usdPerMillion,
+    /** Defaults to the input price. */
+    cacheRead: usdPerMillion.optional(),
+    /** Defaults to the output price. */
+    reasoning: usdPerMillion.optional(),
+  }),
+});
+
+export const priceFileSchema = z.object({
+  version: z.literal(1).optional(),
+  currency: z.string().optional(),
+  prices: z.array(priceEntrySchema),
+});
+
+export type PriceEntryInput = z.infer<typeof priceEntrySchema>;
+
+/** One price in force from `validFromMs`, in picodollars per token. */
+export interface Price {
+  validFromMs: number;
+  input: bigint;
+  output: bigint;
+  cacheRead: bigint;
+  reasoning: bigint;
+}
+
+export class PriceTable {
+  /** `provider\u0000model` → prices sorted by validFromMs ascending. */
+  readonly #byModel = new Map<string, Price[]>();
+
+  constructor(entries: readonly PriceEntryInput[]) {
+    entries.forEach((e, i) => {
+      const where = `prices[${i}] (${e.provider}/${e.model})`;
+      const validFromMs = parseValidFrom(e.validFrom, where);
+      const input = usdPerMillionToPicoPerToken(e.usdPerMillion.input, `${where}.usdPerMillion.input`);
+      const output = usdPerMillionToPicoPerToken(e.usdPerMillion.output, `${where}.usdPerMillion.output`);
+      const price: Price = {
+        validFromMs,
+        input,
+        output,
+        cacheRead:
+          e.usdPerMillion.cacheRead === undefined
+            ? input
+            : usdPerMillionToPicoPerToken(e.usdPerMillion.cacheRead, `${where}.usdPerMillion.cacheRead`),
+        reasoning:
+          e.usdPerMillion.reasoning === undefined
+            ? output
+            : usdPerMillionToPicoPerToken(e.usdPerMillion.reasoning, `${where}.usdPerMillion.reasoning`),
+      };
+      const k = modelRef(e.provider, e.model);
+      const list = this.#byModel.get(k) ?? [];
+      // A later entry with the same date replaces the earlier one: that is how an override file corrects a price.
+      const same = list.findIndex((p) => p.validFromMs === validFromMs);
+      if (same >= 0) list[same] = price;
+      else list.push(price);
+      list.sort((a, b) => a.validFromMs - b.validFromMs);
+      this.#byModel.set(k, list);
+    });
+  }
+
+  /** The price in force at `atMs` for the model, or undefined when none is (unknown model, or before its first date). */
+  lookup(provider: string, model: string, atMs: number): Price | undefined {
+    const list = this.#byModel.get(modelRef(provider, model));
+    if (!list) return undefined;
+    let found: Price | undefined;
+    for (const p of list) {
+      if (p.validFromMs <= atMs) found = p;
+      else break;
+    }
+    return found;
+  }
+
+  get size(): number {
+    return this.#byModel.size;
+  }
+}
+
+function modelRef(provider: string, model: string): string {
+  return `${provider}\u0000${model}`;
+}
+
+function parseValidFrom(s: string, where: string): number {
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) throw new PriceTableError(`${where}.validFrom: not an ISO 8601 date: ${JSON.stringify(s)}`);
+  return ms;
+}
+
+/** USD per million tokens (decimal) → integer picodollars per token, exactly, or an error naming `where`. */
+export function usdPerMillionToPicoPerToken(value: string | number, where: string): bigint {
+  const s = typeof value === 'number' ? numberToPlainDecimal(value) : value.trim();
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m) throw new PriceTableError(`${where}: not a non-negative decimal number: ${JSON.stringify(value)}`);
+  const whole = m[1] as string;
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  // 1 USD per million tokens = 1e12 / 1e6 = 1e6 picodollars per token.
+  if (frac.length > 6)
+    throw new PriceTableError(
+      `${where}: ${s} USD per million tokens has more than 6 decimals, below one picodollar per token`,
+    );
+  return BigInt(whole) * 1_000_000n + BigInt(frac.padEnd(6, '0') || '0');
+}
+
+function numberToPlainDecimal(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return String(n);
+  const s = String(n);
+  return s.includes('e') ? n.toFixed(12) : s;
+}
+
+/** The table that ships with the package (src/cost/prices.json). */
+export function shippedPriceEntries(): PriceEntryInput[] {
+  const text = readFileSync(new URL('./prices.json', import.meta.url), 'utf8');
+  return parsePriceFile(text, 'prices.json');
+}
+
+/** Parses a price file (YAML or JSON: JSON is YAML) or throws naming the file and field. */
+export function parsePriceFile(text: string, name: string): PriceEntryInput[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new PriceTableError(`${name}: not valid YAML/JSON: ${(err as Error).message}`);
+  }
+  const r = priceFileSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new PriceTableError(`${name}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return r.data.prices;
+}
+
+/**
+ * The shipped table extended by an override file: override entries are added,
+ * and an entry with the same provider, model and validFrom replaces the shipped one.
+ */
+export function loadPriceTable(overrideFile?: string): PriceTable {
+  const entries = shippedPriceEntries();
+  if (overrideFile) {
+    let text: string;
+    try {
+      text = readFileSync(overrideFile, 'utf8');
+    } catch (err) {
+      throw new PriceTableError(`${overrideFile}: cannot read price file: ${(err as Error).message}`);
+    }
+    entries.push(...parsePriceFile(text, overrideFile));
+  }
+  return new PriceTable(entries);
+}

@@ -1,0 +1,31 @@
+import { type CostSource, usdToPico } from '@telltale/conventions';
+import type { Span } from '../span.ts';
+import type { PriceTable } from './price-table.ts';
+
+/** The cost of one model call: picodollars and where they came from (0n and `unpriced` when unknown). */
+export interface CallCost {
+  picoUsd: bigint;
+  source: CostSource;
+}
+
+const UNPRICED: CallCost = { picoUsd: 0n, source: 'unpriced' };
+
+/**
+ * Explicit `telltale.cost.usd` on the span wins (the provider said so);
+ * otherwise tokens × the price in force at the span's end time. Token counts
+ * follow the GenAI conventions: input tokens include cache reads and output
+ * tokens include reasoning, so those parts are billed at their own price and
+ * the rest at the plain one.
+ */
+export function priceCall(span: Span, model: string, table: PriceTable): CallCost {
+  if (span.costUsd !== undefined) return { picoUsd: usdToPico(span.costUsd), source: 'provider' };
+  const price = table.lookup(span.provider, model, span.endTimeMs);
+  if (!price) return UNPRICED;
+  const cacheRead = BigInt(span.cacheReadTokens);
+  const reasoning = BigInt(span.reasoningTokens);
+  const plainInput = BigInt(Math.max(0, span.inputTokens - span.cacheReadTokens));
+  const plainOutput = BigInt(Math.max(0, span.outputTokens - span.reasoningTokens));
+  const picoUsd =
+    plainInput * price.input + cacheRead * price.cacheRead + plainOutput * price.output + reasoning * price.reasoning;
+  return { picoUsd, source: 'price_table' };
+}

@@ -1,0 +1,14 @@
+import { AGGREGATE_SCHEMA_V1, type AggregateRecord, aggregateId } from '@telltale/conventions';
+import type { Window } from '../windows/window.ts';
+
+/** The records a closed window emits: one per key, with ids deterministic over (shard, window, key). */
+export function windowRecords(shard: string, window: Window): AggregateRecord[] {
+  return window.accumulators().map((acc) => ({
+    schema: AGGREGATE_SCHEMA_V1,
+    id: aggregateId(shard, window.startMs, window.endMs, acc.key),
+    shard,
+    window: { startMs: window.startMs, endMs: window.endMs },
+    key: acc.key,
+    ...acc.toCounts(),
+  }));
+}

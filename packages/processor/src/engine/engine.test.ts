@@ -1,0 +1,232 @@
+import { type AggregateRecord, aggregateRecordSchema, OVERFLOW, safetyEventRecordSchema } from '@telltale/conventions';
+import { describe, expect, it } from 'vitest';
+import { modelSpan, safetyEvent, span, toolSpan, workflowSpan } from '../../test/spans.ts';
+import { PriceTable } from '../cost/price-table.ts';
+import type { Span } from '../span.ts';
+import { Engine } from './engine.ts';
+import type { EngineOptions } from './options.ts';
+
+// $1 and $2 per million tokens: 1 µUSD and 2 µUSD per token.
+const prices = new PriceTable([
+  { provider: 'openai', model: 'gpt-4o-mini', validFrom: '1970-01-01', usdPerMillion: { input: '1', output: '2' } },
+]);
+
+function engine(over: Partial<EngineOptions> = {}): Engine {
+  return new Engine({
+    shard: 'spans/0',
+    prices,
+    window: { sizeMs: 10_000, graceMs: 10_000 },
+    joinWaitMs: 5_000,
+    ...over,
+  });
+}
+
+/** Feeds records (one per array) at positions 0, 1, ...; then flushes when asked. */
+function run(e: Engine, records: Span[][], flush = true): AggregateRecord[] {
+  records.forEach((r, i) => {
+    e.process(r, BigInt(i));
+  });
+  if (flush) e.flush();
+  return e.drain().aggregates;
+}
+
+describe('windows', () => {
+  it('emits a window once, when stream time reaches its end plus grace, and not before', () => {
+    const e = engine();
+    e.process([toolSpan({ endTimeMs: 1_000 })], 0n);
+    e.process([span({ endTimeMs: 19_999 })], 1n);
+    expect(e.drain().aggregates).toEqual([]);
+    e.process([span({ endTimeMs: 20_000 })], 2n);
+    const out = e.drain().aggregates;
+    expect(out).toHaveLength(1);
+    const rec = aggregateRecordSchema.parse(out[0]);
+    expect(rec.window).toEqual({ startMs: 0, endMs: 10_000 });
+    expect(rec.tools).toEqual({ search: { calls: 1, successes: 1 } });
+    e.process([span({ endTimeMs: 40_000 })], 3n);
+    expect(e.drain().aggregates).toEqual([]);
+  });
+
+  it('counts and drops a span whose window has closed (late) but still emits its safety events', () => {
+    const e = engine();
+    e.process([span({ endTimeMs: 25_000 })], 0n);
+    e.process([toolSpan({ endTimeMs: 5_000, safetyEvents: [safetyEvent({ kind: 'blocked' })] })], 1n);
+    expect(e.counters.lateSpans).toBe(1);
+    const out = e.drain();
+    expect(out.aggregates).toEqual([]);
+    expect(out.safetyEvents).toHaveLength(1);
+    e.flush();
+    expect(e.drain().aggregates).toEqual([]);
+  });
+
+  it('accepts a span within the grace period into its still-open window', () => {
+    const e = engine();
+    e.process([span({ endTimeMs: 19_000 })], 0n);
+    e.process([toolSpan({ endTimeMs: 9_999 })], 1n);
+    expect(e.counters.lateSpans).toBe(0);
+    e.flush();
+    expect(e.drain().aggregates[0]?.tools.search?.calls).toBe(1);
+  });
+
+  it('classifies tool success, model errors, tokens and safety events by kind and policy', () => {
+    const out = run(engine(), [
+      [
+        toolSpan({ spanId: 'a'.repeat(16) }),
+        toolSpan({ spanId: 'b'.repeat(16), statusCode: 2 }),
+        toolSpan({ spanId: 'c'.repeat(16), errorType: 'timeout' }),
+        modelSpan({ spanId: 'd'.repeat(16), statusCode: 2, cacheReadTokens: 10, reasoningTokens: 5 }),
+        modelSpan({
+          spanId: 'e'.repeat(16),
+          responseModel: 'gpt-4o-mini',
+          safetyEvents: [safetyEvent(), safetyEvent({ kind: 'policy_triggered', policy: 'pii' })],
+        }),
+      ],
+    ]);
+    expect(out).toHaveLength(1);
+    const r = out[0] as AggregateRecord;
+    expect(r.tools.search).toEqual({ calls: 3, successes: 1 });
+    expect(r.models['openai/gpt-4o-mini']).toMatchObject({
+      calls: 2,
+      errors: 1,
+      tokens: { input: 2000, output: 200, cacheRead: 10, reasoning: 5 },
+      cost: { pricedCalls: 2, unpricedCalls: 0 },
+    });
+    expect(r.fallbacks).toBe(1);
+    expect(r.safety).toEqual({ fallback: { 'model-down': 1 }, policy_triggered: { pii: 1 } });
+  });
+
+  it('gives every record a deterministic id over shard, window and key', () => {
+    const a = run(engine(), [[toolSpan()]]);
+    const b = run(engine(), [[toolSpan()]]);
+    const c = run(engine({ shard: 'spans/1' }), [[toolSpan()]]);
+    expect(a[0]?.id).toBe(b[0]?.id);
+    expect(a[0]?.id).not.toBe(c[0]?.id);
+  });
+});
+
+describe('cost arithmetic', () => {
+  it('sums costs exactly to the micro-dollar where float dollars drift', () => {
+    const spans = Array.from({ length: 1000 }, (_, i) =>
+      modelSpan({ spanId: i.toString(16).padStart(16, '0'), costUsd: 0.000001 * ((i % 7) + 1) }),
+    );
+    const out = run(engine(), [spans]);
+    let expectedMicro = 0;
+    for (let i = 0; i < 1000; i++) expectedMicro += (i % 7) + 1;
+    expect(out[0]?.models['openai/gpt-4o-mini']?.cost.picoUsd).toBe((BigInt(expectedMicro) * 1_000_000n).toString());
+    let floatSum = 0;
+    for (let i = 0; i < 1000; i++) floatSum += 0.000001 * ((i % 7) + 1);
+    expect(floatSum * 1e6).not.toBe(expectedMicro);
+  });
+
+  it('keeps unpriced calls apart and never counts them as $0', () => {
+    const out = run(engine(), [[modelSpan({ requestModel: 'mystery' }), workflowSpan({ endTimeMs: 1_500 })]]);
+    const r = out[0] as AggregateRecord;
+    expect(r.models['openai/mystery']?.cost).toEqual({ picoUsd: '0', pricedCalls: 0, unpricedCalls: 1 });
+    expect(r.workflowCost).toEqual({ picoUsd: '0', pricedCalls: 0, unpricedCalls: 1 });
+  });
+});
+
+describe('caps and overflow', () => {
+  it('folds tenants past the per-window cap into __overflow__ and counts them', () => {
+    const e = engine({ limits: { tenants: 2 } });
+    const out = run(e, [
+      ['t1', 't2', 't3', 't4', 't3'].map((t, i) => toolSpan({ tenant: t, spanId: i.toString(16).padStart(16, '0') })),
+    ]);
+    expect(out.map((r) => r.key.tenant).sort()).toEqual([OVERFLOW, 't1', 't2']);
+    expect(out.find((r) => r.key.tenant === OVERFLOW)?.tools.search?.calls).toBe(3);
+    expect(e.counters.overflow.tenant).toBe(3);
+  });
+
+  it('folds tools and models past their caps into __overflow__', () => {
+    const e = engine({ limits: { tools: 1, models: 1 } });
+    const out = run(e, [
+      [
+        toolSpan({ toolName: 'a' }),
+        toolSpan({ toolName: 'b' }),
+        modelSpan({ requestModel: 'x' }),
+        modelSpan({ requestModel: 'y' }),
+      ],
+    ]);
+    expect(Object.keys(out[0]?.tools ?? {}).sort()).toEqual([OVERFLOW, 'a']);
+    expect(Object.keys(out[0]?.models ?? {}).sort()).toEqual([`${OVERFLOW}/${OVERFLOW}`, 'openai/x']);
+    expect(e.counters.overflow.tool).toBe(1);
+    expect(e.counters.overflow.model).toBe(1);
+  });
+
+  it('counts a workflow whose trace finds no room among open traces without its spend, never silently', () => {
+    const e = engine({ maxOpenTraces: 1 });
+    const out = run(e, [
+      [modelSpan({ traceId: '1'.repeat(32) })],
+      [modelSpan({ traceId: '2'.repeat(32), costUsd: 1 }), workflowSpan({ traceId: '2'.repeat(32), endTimeMs: 2_000 })],
+    ]);
+    expect(e.counters.overflow.open_traces).toBe(2);
+    const r = out[0] as AggregateRecord;
+    expect(r.workflows.success).toBe(1);
+    expect(r.workflowCost.pricedCalls).toBe(0);
+    expect(r.models['openai/gpt-4o-mini']?.calls).toBe(2);
+  });
+
+  it('closes the oldest window early when too many are open, and counts it', () => {
+    const e = engine({ maxOpenWindows: 2, window: { sizeMs: 10_000, graceMs: 1_000_000 }, joinWaitMs: 0 });
+    e.process([toolSpan({ endTimeMs: 1_000 })], 0n);
+    e.process([toolSpan({ endTimeMs: 11_000 })], 1n);
+    e.process([toolSpan({ endTimeMs: 21_000 })], 2n);
+    expect(e.drain().aggregates.map((r) => r.window.startMs)).toEqual([0]);
+    expect(e.counters.overflow.open_windows).toBe(1);
+    e.process([toolSpan({ endTimeMs: 2_000 })], 3n);
+    expect(e.counters.lateSpans).toBe(1);
+  });
+
+  it('expires a trace that never sees its workflow span after the orphan timeout; its spend stays in models', () => {
+    const e = engine({ orphanTimeoutMs: 60_000 });
+    e.process([modelSpan({ endTimeMs: 1_000 })], 0n);
+    e.process([span({ traceId: 'f'.repeat(32), endTimeMs: 60_999 })], 1n);
+    expect(e.openTraces).toBe(1);
+    e.process([span({ traceId: 'f'.repeat(32), endTimeMs: 61_000 })], 2n);
+    expect(e.openTraces).toBe(0);
+    expect(e.counters.orphanTraces).toBe(1);
+    const r = e.drain().aggregates[0] as AggregateRecord;
+    expect(r.models['openai/gpt-4o-mini']?.calls).toBe(1);
+    expect(r.workflowCost.pricedCalls).toBe(0);
+  });
+});
+
+describe('configuration guard', () => {
+  it('refuses a join wait longer than the grace period', () => {
+    expect(() => engine({ joinWaitMs: 20_000 })).toThrow(/joinWaitMs .* must not exceed graceMs/);
+  });
+});
+
+describe('safety event records', () => {
+  it('emits one valid audit record per safety event with a deterministic id', () => {
+    const s = modelSpan({
+      traceId: 'ab'.repeat(16),
+      spanId: 'cd'.repeat(8),
+      promptVersion: 'p7',
+      serviceVersion: '1.2.3',
+      safetyEvents: [safetyEvent()],
+    });
+    const a = engine();
+    a.process([s], 0n);
+    const b = engine();
+    b.process([s], 0n);
+    const [ra] = a.drain().safetyEvents;
+    const [rb] = b.drain().safetyEvents;
+    const rec = safetyEventRecordSchema.parse(ra);
+    expect(rec).toMatchObject({
+      kind: 'fallback',
+      policy: 'model-down',
+      tenant: 't1',
+      fallback: { from: 'gpt-4o', to: 'gpt-4o-mini', reason: 'timeout' },
+      versions: { prompt: 'p7', model: 'gpt-4o-mini', release: '1.2.3' },
+      time: '1970-01-01T00:00:01.000Z',
+    });
+    expect(ra?.id).toBe(rb?.id);
+  });
+
+  it('counts an unknown safety kind instead of emitting it', () => {
+    const e = engine();
+    e.process([span({ safetyEvents: [safetyEvent({ kind: 'weird' })] })], 0n);
+    expect(e.drain().safetyEvents).toEqual([]);
+    expect(e.counters.invalid.safety_kind).toBe(1);
+  });
+});

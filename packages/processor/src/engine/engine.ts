@@ -1,0 +1,420 @@
+import type { AggregateRecord, SafetyEventRecord, WorkflowOutcome } from '@telltale/conventions';
+import {
+  callModel,
+  fallbackOutcome,
+  isModelError,
+  isToolSuccess,
+  safetyKind,
+  safetySeverity,
+  spanRole,
+  workflowOutcome,
+} from '../classify/classify.ts';
+import type { PriceTable } from '../cost/price-table.ts';
+import { priceCall } from '../cost/pricing.ts';
+import { windowRecords } from '../emit/aggregate-record.ts';
+import { safetyEventRecord } from '../emit/safety-event-record.ts';
+import { ProcessorError } from '../errors.ts';
+import { DueQueue } from '../join/due-queue.ts';
+import { TraceState } from '../join/trace-state.ts';
+import type { Span } from '../span.ts';
+import type { CardinalityLimits, OverflowReason } from '../windows/overflow.ts';
+import { Window } from '../windows/window.ts';
+import { type WindowSpec, windowStart } from '../windows/window-spec.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import { type EngineCounters, newCounters } from './counters.ts';
+import { earlier, type Mark } from './mark.ts';
+import { DEFAULT_LIMITS, ENGINE_DEFAULTS, type EngineOptions } from './options.ts';
+
+/** What an engine has produced since the last drain. */
+export interface EngineOutput {
+  aggregates: AggregateRecord[];
+  safetyEvents: SafetyEventRecord[];
+}
+
+const NINF = Number.NEGATIVE_INFINITY;
+
+/**
+ * The processor engine of one input shard: classify → join per trace →
+ * event-time windows → records. Pure: no I/O, no clock. Time is the shard's
+ * stream time (the max span end seen), so the same input from the same
+ * checkpoint always yields the same records with the same ids.
+ *
+ * Feed it one input record at a time, in input order, with its position
+ * (`process`); collect what closed with `drain`; persist `checkpoint()` with
+ * the committed input position after the drained output is durably written.
+ */
+export class Engine {
+  readonly shard: string;
+  readonly counters: EngineCounters;
+  readonly #spec: WindowSpec;
+  readonly #joinWaitMs: number;
+  readonly #orphanTimeoutMs: number;
+  readonly #maxOpenTraces: number;
+  readonly #maxSpansPerTrace: number;
+  readonly #maxOpenWindows: number;
+  readonly #limits: CardinalityLimits;
+  readonly #prices: PriceTable;
+
+  #streamTimeMs = NINF;
+  #forcedClosedEndMs = NINF;
+  /** Windows ending at or before this were emitted before a restart: a replay drops what it would add to them. */
+  #suppressUpToMs = NINF;
+  #nextPosition: bigint | undefined;
+  #forceClosing = false;
+
+  readonly #windows = new Map<number, Window>();
+  readonly #traces = new Map<string, TraceState>();
+  readonly #due = new DueQueue();
+  #aggregates: AggregateRecord[] = [];
+  #safetyEvents: SafetyEventRecord[] = [];
+  readonly #overflow = (reason: OverflowReason): void => {
+    this.counters.overflow[reason]++;
+  };
+
+  constructor(options: EngineOptions) {
+    this.shard = options.shard;
+    this.counters = options.counters ?? newCounters();
+    this.#spec = {
+      sizeMs: options.window?.sizeMs ?? ENGINE_DEFAULTS.windowSizeMs,
+      graceMs: options.window?.graceMs ?? ENGINE_DEFAULTS.graceMs,
+    };
+    this.#joinWaitMs = options.joinWaitMs ?? ENGINE_DEFAULTS.joinWaitMs;
+    this.#orphanTimeoutMs = options.orphanTimeoutMs ?? ENGINE_DEFAULTS.orphanTimeoutMs;
+    this.#maxOpenTraces = options.maxOpenTraces ?? ENGINE_DEFAULTS.maxOpenTraces;
+    this.#maxSpansPerTrace = options.maxSpansPerTrace ?? ENGINE_DEFAULTS.maxSpansPerTrace;
+    this.#maxOpenWindows = options.maxOpenWindows ?? ENGINE_DEFAULTS.maxOpenWindows;
+    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.#prices = options.prices;
+    if (!(this.#spec.sizeMs > 0 && Number.isInteger(this.#spec.sizeMs)))
+      throw new ProcessorError(`window size must be a positive integer of ms, got ${this.#spec.sizeMs}`);
+    if (this.#joinWaitMs > this.#spec.graceMs)
+      throw new ProcessorError(
+        `joinWaitMs (${this.#joinWaitMs}) must not exceed graceMs (${this.#spec.graceMs}): a window would close while a trace it awaits is open`,
+      );
+    if (this.#maxOpenWindows < 1) throw new ProcessorError('maxOpenWindows must be at least 1');
+    const r = options.restore;
+    if (r) {
+      this.#nextPosition = r.position;
+      this.#streamTimeMs = r.streamTimeMs;
+      this.#forcedClosedEndMs = r.forcedClosedEndMs;
+      this.#suppressUpToMs = r.emittedUpToMs;
+    }
+  }
+
+  get streamTimeMs(): number {
+    return this.#streamTimeMs;
+  }
+
+  get openWindows(): number {
+    return this.#windows.size;
+  }
+
+  get openTraces(): number {
+    return this.#traces.size;
+  }
+
+  /** The position after the last record processed (or restored), undefined before any. */
+  get nextPosition(): bigint | undefined {
+    return this.#nextPosition;
+  }
+
+  /**
+   * Processes one input record: its spans, at `position` (strictly increasing
+   * per engine). Safety events are emitted at once; aggregates when their
+   * window closes, which this record may cause by advancing stream time.
+   */
+  process(spans: readonly Span[], position: bigint): void {
+    if (this.#nextPosition !== undefined && position < this.#nextPosition)
+      throw new ProcessorError(
+        `shard ${this.shard}: position ${position} is before ${this.#nextPosition}, already processed`,
+      );
+    const mark: Mark = { position, streamTimeMs: this.#streamTimeMs, forcedClosedEndMs: this.#forcedClosedEndMs };
+    let maxEnd = NINF;
+    for (const span of spans) {
+      this.counters.spans++;
+      if (span.endTimeMs > maxEnd) maxEnd = span.endTimeMs;
+      this.#emitSafetyEvents(span);
+      this.#contribute(span, mark);
+    }
+    this.#nextPosition = position + 1n;
+    if (maxEnd > this.#streamTimeMs) this.#streamTimeMs = maxEnd;
+    this.#advance();
+  }
+
+  /**
+   * Moves stream time forward without input, so windows close when a shard
+   * goes quiet. The embedded transport drives this from the wall clock; the
+   * Kafka transport never calls it, which keeps Kafka replays exact.
+   */
+  advance(toMs: number): void {
+    if (toMs > this.#streamTimeMs) this.#streamTimeMs = toMs;
+    this.#advance();
+  }
+
+  /** Closes every open window and finishes every open trace now, e.g. at the end of a bounded input. */
+  flush(): void {
+    for (const t of [...this.#traces.values()].sort((a, b) => (a.traceId < b.traceId ? -1 : 1)))
+      this.#finish(t, this.#streamTimeMs);
+    for (const w of [...this.#windows.values()].sort((a, b) => a.startMs - b.startMs)) this.#close(w);
+  }
+
+  /** Records produced since the last drain, in the order they were produced. */
+  drain(): EngineOutput {
+    const out = { aggregates: this.#aggregates, safetyEvents: this.#safetyEvents };
+    this.#aggregates = [];
+    this.#safetyEvents = [];
+    return out;
+  }
+
+  /**
+   * Where a restart must resume to rebuild exactly the open state: the mark
+   * of the earliest record still contributing to an open window or trace, or
+   * the next position when nothing is open. Undefined before any input.
+   */
+  checkpoint(): Checkpoint | undefined {
+    let first: Mark | undefined;
+    for (const w of this.#windows.values()) first = first ? earlier(first, w.first) : w.first;
+    for (const t of this.#traces.values()) first = first ? earlier(first, t.first) : t.first;
+    const emittedUpToMs = Math.max(this.#closedEndMs(), this.#suppressUpToMs);
+    if (first) return { ...first, emittedUpToMs };
+    if (this.#nextPosition === undefined) return undefined;
+    return {
+      position: this.#nextPosition,
+      streamTimeMs: this.#streamTimeMs,
+      forcedClosedEndMs: this.#forcedClosedEndMs,
+      emittedUpToMs,
+    };
+  }
+
+  /** Windows ending at or before this are closed. */
+  #closedEndMs(): number {
+    return Math.max(this.#forcedClosedEndMs, this.#streamTimeMs - this.#spec.graceMs);
+  }
+
+  #emitSafetyEvents(span: Span): void {
+    for (const ev of span.safetyEvents) {
+      const kind = safetyKind(ev.kind);
+      if (!kind) {
+        this.counters.invalid.safety_kind++;
+        continue;
+      }
+      let severity = safetySeverity(ev.severity);
+      if (!severity) {
+        if (ev.severity !== '') this.counters.invalid.safety_severity++;
+        severity = 'warning';
+      }
+      this.#safetyEvents.push(safetyEventRecord(span, ev, kind, severity));
+      this.counters.safetyEvents++;
+    }
+  }
+
+  #contribute(span: Span, mark: Mark): void {
+    const start = windowStart(this.#spec, span.endTimeMs);
+    if (start + this.#spec.sizeMs <= this.#closedEndMs()) {
+      this.counters.lateSpans++;
+      return;
+    }
+    const role = spanRole(span);
+    let hasFallback = false;
+    let hasSafety = false;
+    for (const ev of span.safetyEvents) {
+      const kind = safetyKind(ev.kind);
+      if (kind) hasSafety = true;
+      if (kind === 'fallback') hasFallback = true;
+    }
+    let spend: { picoUsd: bigint; priced: boolean } | undefined;
+    if (role === 'model' || role === 'tool' || hasSafety) {
+      const window = this.#windowFor(start, mark);
+      if (window) {
+        const acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
+        if (role === 'model') {
+          const cost = priceCall(span, callModel(span), this.#prices);
+          spend = { picoUsd: cost.picoUsd, priced: cost.source !== 'unpriced' };
+          const m = window.model(span.provider, callModel(span));
+          acc.addModel({
+            provider: m.provider,
+            model: m.model,
+            error: isModelError(span),
+            input: span.inputTokens,
+            output: span.outputTokens,
+            cacheRead: span.cacheReadTokens,
+            reasoning: span.reasoningTokens,
+            picoUsd: spend.picoUsd,
+            priced: spend.priced,
+          });
+        } else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
+        for (const ev of span.safetyEvents) {
+          const kind = safetyKind(ev.kind);
+          if (kind) acc.addSafety(kind, ev.policy);
+        }
+      }
+    }
+    if (role === 'workflow' || role === 'model' || hasFallback || span.workflow !== '')
+      this.#join(span, role, spend, hasFallback, mark);
+  }
+
+  #join(
+    span: Span,
+    role: ReturnType<typeof spanRole>,
+    spend: { picoUsd: bigint; priced: boolean } | undefined,
+    hasFallback: boolean,
+    mark: Mark,
+  ): void {
+    let trace = this.#traces.get(span.traceId);
+    if (!trace) {
+      if (this.#traces.size >= this.#maxOpenTraces) {
+        this.counters.overflow.open_traces++;
+        // No room to wait for the rest of the trace: the workflow counts now, with only what it carries itself.
+        if (role === 'workflow')
+          this.#addWorkflow(span.service, span.workflow, span.tenant, span.endTimeMs, this.#outcome(span), {
+            withFallback: hasFallback,
+            spend: { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 },
+            mark,
+            atMs: this.#streamTimeMs,
+          });
+        return;
+      }
+      trace = new TraceState(span.traceId, mark);
+      this.#traces.set(span.traceId, trace);
+      trace.seen(span.endTimeMs);
+      this.#due.push({ dueMs: this.#dueOf(trace), traceId: span.traceId });
+    }
+    const dueBefore = this.#dueOf(trace);
+    trace.seen(span.endTimeMs);
+    if (role === 'workflow')
+      trace.addWorkflow({
+        spanId: span.spanId,
+        parentSpanId: span.parentSpanId,
+        endMs: span.endTimeMs,
+        service: span.service,
+        workflow: span.workflow,
+        tenant: span.tenant,
+        outcome: this.#outcome(span),
+      });
+    else if (role !== 'model' && !trace.addLink(span.spanId, span.parentSpanId, this.#maxSpansPerTrace))
+      this.counters.overflow.trace_spans++;
+    if (spend) trace.addSpend(span.spanId, span.parentSpanId, spend.picoUsd, spend.priced);
+    if (hasFallback) trace.addFallback(span.spanId, span.parentSpanId);
+    const dueAfter = this.#dueOf(trace);
+    // Later due times are found when the old entry pops; an earlier one needs its own entry.
+    if (dueAfter < dueBefore) this.#due.push({ dueMs: dueAfter, traceId: trace.traceId });
+  }
+
+  #dueOf(trace: TraceState): number {
+    return trace.dueMs(this.#joinWaitMs, this.#orphanTimeoutMs, this.#closeOf);
+  }
+
+  /** The stream time at which the window holding `endMs` closes. */
+  readonly #closeOf = (endMs: number): number =>
+    windowStart(this.#spec, endMs) + this.#spec.sizeMs + this.#spec.graceMs;
+
+  #outcome(span: Span): WorkflowOutcome {
+    const o = workflowOutcome(span);
+    if (o) return o;
+    this.counters.invalid.workflow_outcome++;
+    return fallbackOutcome(span);
+  }
+
+  #advance(): void {
+    for (let e = this.#due.peek(); e && e.dueMs <= this.#streamTimeMs; e = this.#due.peek()) {
+      this.#due.pop();
+      const trace = this.#traces.get(e.traceId);
+      if (!trace) continue;
+      const due = this.#dueOf(trace);
+      if (due > e.dueMs) this.#due.push({ dueMs: due, traceId: trace.traceId });
+      else if (due === e.dueMs) this.#finish(trace, due);
+    }
+    const closedEnd = this.#closedEndMs();
+    const closing = [...this.#windows.values()]
+      .filter((w) => w.endMs <= closedEnd)
+      .sort((a, b) => a.startMs - b.startMs);
+    for (const w of closing) this.#close(w);
+  }
+
+  /** Adds a finished trace's workflows to their windows, as of stream time `atMs` (when it was due). */
+  #finish(trace: TraceState, atMs: number): void {
+    this.#traces.delete(trace.traceId);
+    if (trace.workflows.length === 0) {
+      this.counters.orphanTraces++;
+      return;
+    }
+    for (const j of trace.join())
+      this.#addWorkflow(j.ref.service, j.ref.workflow, j.ref.tenant, j.ref.endMs, j.ref.outcome, {
+        withFallback: j.withFallback,
+        spend: j.spend,
+        mark: trace.first,
+        atMs: Math.min(atMs, this.#streamTimeMs),
+      });
+  }
+
+  #addWorkflow(
+    service: string,
+    workflow: string,
+    tenant: string,
+    endMs: number,
+    outcome: WorkflowOutcome,
+    c: {
+      withFallback: boolean;
+      spend: { picoUsd: bigint; pricedCalls: number; unpricedCalls: number };
+      mark: Mark;
+      /** Stream time the contribution belongs to: a trace due before a jump in stream time still makes its window. */
+      atMs: number;
+    },
+  ): void {
+    const start = windowStart(this.#spec, endMs);
+    const end = start + this.#spec.sizeMs;
+    if (end <= Math.max(this.#forcedClosedEndMs, c.atMs - this.#spec.graceMs)) {
+      this.counters.lateWorkflows++;
+      return;
+    }
+    const window = this.#windowFor(start, c.mark);
+    if (window) window.accumulator(service, workflow, tenant, c.mark).addWorkflow(outcome, c.withFallback, c.spend);
+  }
+
+  /** The open window starting at `start`, opened if needed; undefined when the contribution must be dropped (counted). */
+  #windowFor(start: number, mark: Mark): Window | undefined {
+    const end = start + this.#spec.sizeMs;
+    if (end <= this.#suppressUpToMs) {
+      this.counters.replaySuppressed++;
+      return undefined;
+    }
+    const existing = this.#windows.get(start);
+    if (existing) return existing;
+    if (this.#windows.size >= this.#maxOpenWindows) {
+      this.counters.overflow.open_windows++;
+      let oldest: Window | undefined;
+      for (const w of this.#windows.values()) if (!oldest || w.startMs < oldest.startMs) oldest = w;
+      if (this.#forceClosing || !oldest || start < oldest.startMs) {
+        // The new window would be the oldest: it is the one closed early, before it holds anything.
+        if (end > this.#forcedClosedEndMs && !this.#forceClosing) this.#forcedClosedEndMs = end;
+        return undefined;
+      }
+      this.#forceClose(oldest);
+    }
+    const w = new Window(start, end, mark, this.#limits, this.#overflow);
+    this.#windows.set(start, w);
+    return w;
+  }
+
+  /** Closes a window before its time: first finishes the traces whose workflows it holds, so they are in it. */
+  #forceClose(w: Window): void {
+    this.#forceClosing = true;
+    try {
+      const inWindow = [...this.#traces.values()]
+        .filter((t) => t.workflows.some((wf) => windowStart(this.#spec, wf.endMs) === w.startMs))
+        .sort((a, b) => (a.traceId < b.traceId ? -1 : 1));
+      for (const t of inWindow) this.#finish(t, this.#streamTimeMs);
+    } finally {
+      this.#forceClosing = false;
+    }
+    if (w.endMs > this.#forcedClosedEndMs) this.#forcedClosedEndMs = w.endMs;
+    this.#close(w);
+  }
+
+  #close(w: Window): void {
+    this.#windows.delete(w.startMs);
+    const records = windowRecords(this.shard, w);
+    this.counters.aggregates += records.length;
+    for (const r of records) this.#aggregates.push(r);
+  }
+}

@@ -1,0 +1,139 @@
+import type { WorkflowOutcome } from '@telltale/conventions';
+import type { Mark } from '../engine/mark.ts';
+import type { Spend } from '../windows/aggregate-accumulator.ts';
+
+/** A workflow span of a trace, with what its window key needs. */
+export interface WorkflowRef {
+  spanId: string;
+  parentSpanId: string;
+  endMs: number;
+  service: string;
+  workflow: string;
+  tenant: string;
+  outcome: WorkflowOutcome;
+}
+
+/** Something to attribute to a workflow of the trace: a model call's cost, or a fallback. */
+interface Attributable {
+  spanId: string;
+  parentSpanId: string;
+}
+
+interface SpendEntry extends Attributable {
+  picoUsd: bigint;
+  priced: boolean;
+}
+
+/** What one workflow of a finished trace adds to its window. */
+export interface JoinedWorkflow {
+  ref: WorkflowRef;
+  withFallback: boolean;
+  spend: Spend;
+}
+
+/**
+ * The per-trace state of the join: the trace's workflow spans, the cost of
+ * its model calls, its fallbacks, and parent links of its other spans (to find
+ * a contribution's nearest workflow ancestor when a trace has several).
+ */
+export class TraceState {
+  readonly traceId: string;
+  readonly first: Mark;
+  maxEndMs = Number.NEGATIVE_INFINITY;
+  readonly workflows: WorkflowRef[] = [];
+  readonly #spend: SpendEntry[] = [];
+  readonly #fallbacks: Attributable[] = [];
+  #links: Map<string, string> | undefined;
+
+  constructor(traceId: string, first: Mark) {
+    this.traceId = traceId;
+    this.first = first;
+  }
+
+  seen(endMs: number): void {
+    if (endMs > this.maxEndMs) this.maxEndMs = endMs;
+  }
+
+  addWorkflow(ref: WorkflowRef): void {
+    this.workflows.push(ref);
+  }
+
+  addSpend(spanId: string, parentSpanId: string, picoUsd: bigint, priced: boolean): void {
+    this.#spend.push({ spanId, parentSpanId, picoUsd, priced });
+  }
+
+  addFallback(spanId: string, parentSpanId: string): void {
+    this.#fallbacks.push({ spanId, parentSpanId });
+  }
+
+  /** Records a parent link; false when the trace already holds `maxLinks` (the caller counts it). */
+  addLink(spanId: string, parentSpanId: string, maxLinks: number): boolean {
+    if (!parentSpanId) return true;
+    this.#links ??= new Map();
+    if (this.#links.size >= maxLinks && !this.#links.has(spanId)) return false;
+    this.#links.set(spanId, parentSpanId);
+    return true;
+  }
+
+  /**
+   * When the trace is finished (workflow seen) or expires (none seen): the
+   * join wait after its last workflow span, but never after the close of a
+   * window one of its workflows counts in (`closeOf(endMs)`), so no workflow
+   * of the trace is ever late for its own window.
+   */
+  dueMs(joinWaitMs: number, orphanTimeoutMs: number, closeOf: (endMs: number) => number): number {
+    if (this.workflows.length === 0) return this.maxEndMs + orphanTimeoutMs;
+    let end = Number.NEGATIVE_INFINITY;
+    let firstClose = Number.POSITIVE_INFINITY;
+    for (const w of this.workflows) {
+      if (w.endMs > end) end = w.endMs;
+      const c = closeOf(w.endMs);
+      if (c < firstClose) firstClose = c;
+    }
+    return Math.min(end + joinWaitMs, firstClose);
+  }
+
+  /**
+   * Splits the trace's spend and fallbacks over its workflows. With one
+   * workflow everything is its own. With several, each goes to its nearest
+   * workflow ancestor by parent links; when no ancestor is known it goes to
+   * the earliest-ending workflow (ties: smallest span id), the same answer
+   * whatever order the spans arrived in.
+   */
+  join(): JoinedWorkflow[] {
+    const refs = [...this.workflows].sort((a, b) =>
+      a.endMs !== b.endMs ? a.endMs - b.endMs : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0,
+    );
+    const out: JoinedWorkflow[] = refs.map((ref) => ({
+      ref,
+      withFallback: false,
+      spend: { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 },
+    }));
+    const index = new Map<string, number>();
+    refs.forEach((r, i) => {
+      if (!index.has(r.spanId)) index.set(r.spanId, i);
+    });
+    const owner = (a: Attributable): JoinedWorkflow => {
+      if (out.length === 1) return out[0] as JoinedWorkflow;
+      const self = index.get(a.spanId);
+      if (self !== undefined) return out[self] as JoinedWorkflow;
+      let p = a.parentSpanId;
+      // Bounded walk: a malformed trace could hold a parent cycle.
+      for (let steps = 0; p && steps <= (this.#links?.size ?? 0) + 1; steps++) {
+        const i = index.get(p);
+        if (i !== undefined) return out[i] as JoinedWorkflow;
+        p = this.#links?.get(p) ?? '';
+      }
+      return out[0] as JoinedWorkflow;
+    };
+    for (const s of this.#spend) {
+      const w = owner(s).spend;
+      if (s.priced) {
+        w.picoUsd += s.picoUsd;
+        w.pricedCalls++;
+      } else w.unpricedCalls++;
+    }
+    for (const f of this.#fallbacks) owner(f).withFallback = true;
+    return out;
+  }
+}

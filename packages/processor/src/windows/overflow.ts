@@ -1,0 +1,27 @@
+/**
+ * Why a value went to `__overflow__` or a contribution skipped its normal
+ * path. Each is counted (metric overflow_total{reason}); none is silent.
+ */
+export const OVERFLOW_REASONS = [
+  'service',
+  'workflow',
+  'tenant',
+  'tool',
+  'model',
+  'keys',
+  'open_windows',
+  'open_traces',
+  'trace_spans',
+] as const;
+export type OverflowReason = (typeof OVERFLOW_REASONS)[number];
+
+/** Distinct values allowed per window and dimension; past them a value becomes `__overflow__`. */
+export interface CardinalityLimits {
+  services: number;
+  workflows: number;
+  tenants: number;
+  tools: number;
+  models: number;
+  /** Distinct (service, workflow, tenant) keys per window; past it the whole key is `__overflow__`. */
+  keys: number;
+}

@@ -1,0 +1,99 @@
+import { type AggregateKey, modelKey, OVERFLOW } from '@telltale/conventions';
+import { earlier, type Mark } from '../engine/mark.ts';
+import { AggregateAccumulator } from './aggregate-accumulator.ts';
+import type { CardinalityLimits, OverflowReason } from './overflow.ts';
+
+/**
+ * One open window of one shard: an accumulator per (service, workflow,
+ * tenant) key, the distinct values seen per dimension (to enforce the caps),
+ * and the mark of the earliest record that contributed (for the commit point).
+ */
+export class Window {
+  readonly startMs: number;
+  readonly endMs: number;
+  first: Mark;
+  readonly #limits: CardinalityLimits;
+  readonly #onOverflow: (reason: OverflowReason) => void;
+  readonly #byKey = new Map<string, AggregateAccumulator>();
+  readonly #services = new Set<string>();
+  readonly #workflows = new Set<string>();
+  readonly #tenants = new Set<string>();
+  readonly #tools = new Set<string>();
+  readonly #models = new Set<string>();
+
+  constructor(
+    startMs: number,
+    endMs: number,
+    first: Mark,
+    limits: CardinalityLimits,
+    onOverflow: (reason: OverflowReason) => void,
+  ) {
+    this.startMs = startMs;
+    this.endMs = endMs;
+    this.first = first;
+    this.#limits = limits;
+    this.#onOverflow = onOverflow;
+  }
+
+  /** The accumulator for the key after the caps, noting `mark` as a contributor. */
+  accumulator(service: string, workflow: string, tenant: string, mark: Mark): AggregateAccumulator {
+    this.first = earlier(this.first, mark);
+    const s = this.#capped(this.#services, service, this.#limits.services, 'service');
+    const w = this.#capped(this.#workflows, workflow, this.#limits.workflows, 'workflow');
+    const t = this.#capped(this.#tenants, tenant, this.#limits.tenants, 'tenant');
+    let id = keyString(s, w, t);
+    let acc = this.#byKey.get(id);
+    if (acc) return acc;
+    let key: AggregateKey = { service: s, workflow: w, tenant: t };
+    if (this.#byKey.size >= this.#limits.keys) {
+      this.#onOverflow('keys');
+      key = { service: OVERFLOW, workflow: OVERFLOW, tenant: OVERFLOW };
+      id = keyString(OVERFLOW, OVERFLOW, OVERFLOW);
+      acc = this.#byKey.get(id);
+      if (acc) return acc;
+    }
+    acc = new AggregateAccumulator(key);
+    this.#byKey.set(id, acc);
+    return acc;
+  }
+
+  /** The tool name after the per-window tool cap. */
+  toolName(name: string): string {
+    return this.#capped(this.#tools, name, this.#limits.tools, 'tool');
+  }
+
+  /** The (provider, model) pair after the per-window model cap. */
+  model(provider: string, model: string): { provider: string; model: string } {
+    const k = modelKey(provider, model);
+    if (this.#models.has(k)) return { provider, model };
+    if (this.#models.size < this.#limits.models) {
+      this.#models.add(k);
+      return { provider, model };
+    }
+    this.#onOverflow('model');
+    return { provider: OVERFLOW, model: OVERFLOW };
+  }
+
+  /** Accumulators in key order, so a window always emits in the same order. */
+  accumulators(): AggregateAccumulator[] {
+    return [...this.#byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
+  }
+
+  get keyCount(): number {
+    return this.#byKey.size;
+  }
+
+  #capped(seen: Set<string>, value: string, cap: number, reason: OverflowReason): string {
+    if (seen.has(value)) return value;
+    if (seen.size < cap) {
+      seen.add(value);
+      return value;
+    }
+    this.#onOverflow(reason);
+    return OVERFLOW;
+  }
+}
+
+function keyString(service: string, workflow: string, tenant: string): string {
+  return `${service}\u0000${workflow}\u0000${tenant}`;
+}
