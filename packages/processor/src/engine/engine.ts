@@ -223,13 +223,16 @@ export class Engine {
       if (kind === 'fallback') hasFallback = true;
     }
     let spend: { picoUsd: bigint; priced: boolean } | undefined;
+    if (role === 'model') {
+      // Priced before the window is looked up: a replay that drops the window's part still joins the spend.
+      const cost = priceCall(span, callModel(span), this.#prices);
+      spend = { picoUsd: cost.picoUsd, priced: cost.source !== 'unpriced' };
+    }
     if (role === 'model' || role === 'tool' || hasSafety) {
       const window = this.#windowFor(start, mark);
       if (window) {
         const acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
-        if (role === 'model') {
-          const cost = priceCall(span, callModel(span), this.#prices);
-          spend = { picoUsd: cost.picoUsd, priced: cost.source !== 'unpriced' };
+        if (spend) {
           const m = window.model(span.provider, callModel(span));
           acc.addModel({
             provider: m.provider,
