@@ -196,7 +196,12 @@ function protocolOf(config: TelltaleConfig, signal: 'TRACES' | 'METRICS'): 'http
 }
 
 function createTraceExporter(config: TelltaleConfig): SpanExporter {
-  const options = { url: otlpUrl(config, 'traces'), headers: config.headers };
+  // The exporter's own retries stop when our export timeout does, so a dead collector frees the slot.
+  const options = {
+    url: otlpUrl(config, 'traces'),
+    headers: config.headers,
+    timeoutMillis: batchOptions(config).exportTimeoutMillis,
+  };
   return protocolOf(config, 'TRACES') === 'http/json'
     ? new OTLPTraceExporterJson(options)
     : new OTLPTraceExporterProto(options);

@@ -1,0 +1,118 @@
+import { GEN_AI_TOOL_CALL_ARGUMENTS, GEN_AI_TOOL_NAME, GEN_AI_USAGE_INPUT_TOKENS } from '@telltale/conventions';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fallback, modelCall, safety, start, tool, workflow } from '../src/index.ts';
+import { startTestSdk, type TestSdk } from './harness.ts';
+
+let sdk: TestSdk | undefined;
+afterEach(async () => {
+  await sdk?.stop();
+  sdk = undefined;
+});
+
+const TEN_MB = 'x'.repeat(10 * 1024 * 1024);
+
+function cyclic(): Record<string, unknown> {
+  const o: Record<string, unknown> = { name: 'loop' };
+  o.self = o;
+  return o;
+}
+
+describe('the SDK never hurts the host', () => {
+  it('accepts undefined, NaN, cyclic and huge inputs everywhere without throwing', async () => {
+    sdk = startTestSdk({ content: { capture: true } });
+    const u = undefined as unknown as string;
+    expect(tool(u, () => 1)).toBe(1);
+    expect(
+      tool(TEN_MB, { attempt: Number.NaN, callId: cyclic() as unknown as string, arguments: cyclic() }, () => 2),
+    ).toBe(2);
+    expect(
+      await modelCall({ provider: u, model: TEN_MB, input: cyclic() }, async (call) => {
+        call.setUsage({ input: Number.NaN, output: Number.POSITIVE_INFINITY });
+        call.setCost(Number.NaN);
+        call.setFinishReasons(u as unknown as string[]);
+        call.setResponseModel(cyclic() as unknown as string);
+        return cyclic();
+      }),
+    ).toMatchObject({ name: 'loop' });
+    expect(
+      workflow(
+        TEN_MB,
+        { tenant: cyclic() as unknown as string, attributes: { big: TEN_MB, loop: cyclic() as unknown as string } },
+        (wf) => {
+          wf.decision(u, cyclic() as unknown as string);
+          wf.outcome(u as unknown as 'success');
+          return 3;
+        },
+      ),
+    ).toBe(3);
+    safety.blocked(u as never);
+    safety.policyTriggered({ policy: TEN_MB, severity: Number.NaN as never });
+    fallback(null as never);
+    modelCall(null as never, () => 4);
+    workflow('w', null as never, () => 5);
+
+    const spans = await sdk.spans();
+    expect(spans.length).toBeGreaterThanOrEqual(6);
+    for (const s of spans) {
+      expect(s.name.length).toBeLessThan(300);
+      for (const value of Object.values(s.attributes)) {
+        if (typeof value === 'string') expect(value.length).toBeLessThanOrEqual(8192);
+      }
+    }
+    const nanTool = spans.find((s) => s.attributes[GEN_AI_TOOL_NAME] === TEN_MB.slice(0, 256));
+    expect(nanTool?.attributes[GEN_AI_TOOL_CALL_ARGUMENTS]).toBe('{"name":"loop","self":"[Circular]"}');
+    expect(spans.some((s) => s.attributes[GEN_AI_USAGE_INPUT_TOKENS] !== undefined)).toBe(false);
+  });
+
+  it('returns undefined instead of throwing when given no function to run', () => {
+    sdk = startTestSdk();
+    expect(tool('t', {}, undefined as never)).toBeUndefined();
+    expect(workflow('w', {}, 42 as never)).toBeUndefined();
+    expect(modelCall({ provider: 'p', model: 'm' }, undefined as never)).toBeUndefined();
+  });
+
+  it('passes results and errors through untouched: same objects, sync and async', async () => {
+    sdk = startTestSdk();
+    const result = { id: 1 };
+    const err = new Error('mine');
+    expect(tool('t', () => result)).toBe(result);
+    expect(await tool('t', async () => result)).toBe(result);
+    expect(await workflow('w', async () => result)).toBe(result);
+    await expect(modelCall({ provider: 'p', model: 'm' }, () => Promise.reject(err))).rejects.toBe(err);
+    try {
+      workflow('w', () => {
+        throw err;
+      });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBe(err);
+    }
+    // A thrown non-Error is passed through as well.
+    await expect(tool('t', () => Promise.reject('just a string'))).rejects.toBe('just a string');
+  });
+
+  it('works before start: with no SDK registered the calls just run fn', async () => {
+    expect(tool('t', () => 7)).toBe(7);
+    expect(await workflow('w', { tenant: 'a' }, async () => 8)).toBe(8);
+  });
+
+  it('does not block on a dead collector: calls return at once, and failed exports are counted', async () => {
+    const telltale = start({
+      endpoint: 'http://127.0.0.1:1',
+      metrics: { enabled: false },
+      instrumentations: { http: false, express: false, undici: false },
+      traces: { scheduledDelayMillis: 10, exportTimeoutMillis: 2000 },
+      logLevel: 'none',
+    });
+    try {
+      for (let i = 0; i < 50; i++) tool('t', () => i);
+      await telltale.forceFlush();
+      const stats = telltale.stats();
+      expect(stats.spansExported).toBe(0);
+      expect(stats.spansFailed).toBe(50);
+      expect(stats.exportsFailed).toBeGreaterThanOrEqual(1);
+    } finally {
+      await telltale.shutdown();
+    }
+  });
+});
