@@ -1,4 +1,4 @@
-import { type CounterMetricData, DataPointType } from '@opentelemetry/sdk-metrics';
+import { DataPointType, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import {
   TELLTALE_FALLBACK_FROM,
   TELLTALE_FALLBACK_REASON,
@@ -70,7 +70,7 @@ describe('safety', () => {
     safety.blocked({ policy: 'pii' });
     fallback({ from: 'a', to: 'b', reason: 'r' });
     await sdk.collectMetrics();
-    const metric = sdk.metric(METRIC_SAFETY_EVENTS) as CounterMetricData;
+    const metric = sdk.metric(METRIC_SAFETY_EVENTS) as SumMetricData;
     expect(metric.dataPointType).toBe(DataPointType.SUM);
     const counts = Object.fromEntries(metric.dataPoints.map((p) => [p.attributes[TELLTALE_SAFETY_KIND], p.value]));
     expect(counts).toEqual({ blocked: 2, fallback: 1 });
