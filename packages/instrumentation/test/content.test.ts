@@ -1,0 +1,89 @@
+import {
+  GEN_AI_INPUT_MESSAGES,
+  GEN_AI_OUTPUT_MESSAGES,
+  GEN_AI_TOOL_CALL_ARGUMENTS,
+  GEN_AI_TOOL_CALL_RESULT,
+} from '@telltale/conventions';
+import { afterEach, describe, expect, it } from 'vitest';
+import { modelCall, scrubSecrets, tool } from '../src/index.ts';
+import { startTestSdk, type TestSdk } from './harness.ts';
+
+let sdk: TestSdk | undefined;
+afterEach(() => sdk?.stop());
+
+describe('scrubSecrets', () => {
+  it('removes API keys, bearer tokens, secrets in key=value form and e-mail addresses', () => {
+    const text = [
+      'key sk-proj-abcdefghijklmnopqrstuvwx',
+      'anthropic sk-ant-api03-abcdefghijklmnopqrstuvwxyz',
+      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop',
+      'api_key=hunter2hunter2',
+      'mail jane.doe@example.com',
+      'aws AKIAABCDEFGHIJKLMNOP',
+    ].join('\n');
+    const out = scrubSecrets(text);
+    for (const secret of ['sk-proj-abc', 'sk-ant-api03', 'eyJhbGci', 'hunter2', 'jane.doe@example.com', 'AKIAABCD']) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('api_key=[REDACTED]');
+    expect(scrubSecrets('order 12345 shipped')).toBe('order 12345 shipped');
+  });
+});
+
+describe('content capture', () => {
+  it('is off by default', async () => {
+    sdk = startTestSdk();
+    await modelCall({ provider: 'openai', model: 'm', input: [{ role: 'user', content: 'hi' }] }, async () => ({
+      choices: [{ message: { content: 'hello' } }],
+    }));
+    await tool('t', { arguments: { q: 1 } }, () => 'result');
+    for (const span of await sdk!.spans()) {
+      for (const key of [
+        GEN_AI_INPUT_MESSAGES,
+        GEN_AI_OUTPUT_MESSAGES,
+        GEN_AI_TOOL_CALL_ARGUMENTS,
+        GEN_AI_TOOL_CALL_RESULT,
+      ]) {
+        expect(span.attributes[key]).toBeUndefined();
+      }
+    }
+  });
+
+  it('when on, passes content through the redaction hook and then the default scrubber', async () => {
+    const kinds: string[] = [];
+    sdk = startTestSdk({
+      content: {
+        capture: true,
+        redact: (text, { kind }) => {
+          kinds.push(kind);
+          return kind === 'tool.result' ? undefined : text.replaceAll('4111111111111111', '[card]');
+        },
+      },
+    });
+    await modelCall(
+      { provider: 'openai', model: 'm', input: [{ role: 'user', content: 'card 4111111111111111 mail a@b.io' }] },
+      async () => ({ choices: [{ message: { role: 'assistant', content: 'use key sk-live-abcdefghijklmnopqrstu' } }] }),
+    );
+    await tool('refund', { arguments: { order: 7 } }, () => 'secret result');
+    const chat = await sdk!.span('chat m');
+    expect(chat.attributes[GEN_AI_INPUT_MESSAGES]).toBe('[{"role":"user","content":"card [card] mail [REDACTED]"}]');
+    expect(chat.attributes[GEN_AI_OUTPUT_MESSAGES]).toBe('[{"role":"assistant","content":"use key [REDACTED]"}]');
+    const refund = await sdk!.span('execute_tool refund');
+    expect(refund.attributes[GEN_AI_TOOL_CALL_ARGUMENTS]).toBe('{"order":7}');
+    expect(refund.attributes[GEN_AI_TOOL_CALL_RESULT]).toBeUndefined();
+    expect(kinds.sort()).toEqual(['input', 'output', 'tool.arguments', 'tool.result']);
+  });
+
+  it('drops the content when the redaction hook throws, and the call still succeeds', async () => {
+    sdk = startTestSdk({
+      content: {
+        capture: true,
+        redact: () => {
+          throw new Error('hook bug');
+        },
+      },
+    });
+    expect(await tool('t', { arguments: 'x' }, async () => 'ok')).toBe('ok');
+    expect((await sdk!.span('execute_tool t')).attributes[GEN_AI_TOOL_CALL_ARGUMENTS]).toBeUndefined();
+  });
+});
