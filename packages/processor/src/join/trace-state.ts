@@ -24,6 +24,8 @@ interface SpendEntry extends Attributable {
   priced: boolean;
 }
 
+const NONE: readonly WorkflowRef[] = [];
+
 /** What one workflow of a finished trace adds to its window. */
 export interface JoinedWorkflow {
   ref: WorkflowRef;
@@ -40,9 +42,11 @@ export class TraceState {
   readonly traceId: string;
   readonly first: Mark;
   maxEndMs = Number.NEGATIVE_INFINITY;
-  readonly workflows: WorkflowRef[] = [];
-  readonly #spend: SpendEntry[] = [];
-  readonly #fallbacks: Attributable[] = [];
+  // Created on first use, each as a one-element literal: most traces hold one workflow and a few
+  // calls, and empty or pushed-to arrays would reserve room for 17 elements per trace.
+  #workflows: WorkflowRef[] | undefined;
+  #spend: SpendEntry[] | undefined;
+  #fallbacks: Attributable[] | undefined;
   #links: Map<string, string> | undefined;
 
   constructor(traceId: string, first: Mark) {
@@ -54,16 +58,25 @@ export class TraceState {
     if (endMs > this.maxEndMs) this.maxEndMs = endMs;
   }
 
+  get workflows(): readonly WorkflowRef[] {
+    return this.#workflows ?? NONE;
+  }
+
   addWorkflow(ref: WorkflowRef): void {
-    this.workflows.push(ref);
+    if (this.#workflows) this.#workflows.push(ref);
+    else this.#workflows = [ref];
   }
 
   addSpend(spanId: string, parentSpanId: string, picoUsd: bigint, priced: boolean): void {
-    this.#spend.push({ spanId, parentSpanId, picoUsd, priced });
+    const e = { spanId, parentSpanId, picoUsd, priced };
+    if (this.#spend) this.#spend.push(e);
+    else this.#spend = [e];
   }
 
   addFallback(spanId: string, parentSpanId: string): void {
-    this.#fallbacks.push({ spanId, parentSpanId });
+    const e = { spanId, parentSpanId };
+    if (this.#fallbacks) this.#fallbacks.push(e);
+    else this.#fallbacks = [e];
   }
 
   /** Records a parent link; false when the trace already holds `maxLinks` (the caller counts it). */
@@ -126,14 +139,14 @@ export class TraceState {
       }
       return out[0] as JoinedWorkflow;
     };
-    for (const s of this.#spend) {
+    for (const s of this.#spend ?? []) {
       const w = owner(s).spend;
       if (s.priced) {
         w.picoUsd += s.picoUsd;
         w.pricedCalls++;
       } else w.unpricedCalls++;
     }
-    for (const f of this.#fallbacks) owner(f).withFallback = true;
+    for (const f of this.#fallbacks ?? []) owner(f).withFallback = true;
     return out;
   }
 }

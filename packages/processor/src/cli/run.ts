@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { ProcessorConfig } from '../config/schema.ts';
+import { loadPriceTable } from '../cost/price-table.ts';
+import { newCounters } from '../engine/counters.ts';
+import { type HealthServer, startHealthServer } from '../metrics/health-server.ts';
+import { ProcessorMetrics } from '../metrics/processor-metrics.ts';
+import type { DecodeResult } from '../span.ts';
+import { createKafka } from '../transport/kafka/kafka-client.ts';
+import { KafkaProcessor } from '../transport/kafka/kafka-processor.ts';
+
+export interface RunningProcessor {
+  /** The port /metrics, /healthz and /readyz listen on. */
+  port: number;
+  /** Graceful stop: finish the batch in hand, emit, commit, leave the group, close the server. */
+  stop(): Promise<void>;
+  /** Settles if the consumer crashes for good. */
+  crashed: Promise<Error>;
+}
+
+/** Wires config → price table → engines → Kafka transport → metrics server, and starts consuming. */
+export async function runProcessor(
+  config: ProcessorConfig,
+  logger: Logger,
+  decode: (bytes: Buffer) => DecodeResult,
+): Promise<RunningProcessor> {
+  const prices = loadPriceTable(config.prices.file);
+  const counters = newCounters();
+  const metrics = new ProcessorMetrics(counters);
+  const processor = new KafkaProcessor({
+    kafka: createKafka(config.kafka, logger),
+    groupId: config.kafka.groupId,
+    topics: config.topics,
+    decode,
+    engine: {
+      prices,
+      window: { sizeMs: config.windows.sizeMs, graceMs: config.windows.graceMs },
+      joinWaitMs: config.join.waitMs,
+      orphanTimeoutMs: config.join.orphanTimeoutMs,
+      maxOpenTraces: config.join.maxOpenTraces,
+      maxSpansPerTrace: config.join.maxSpansPerTrace,
+      maxOpenWindows: config.limits.maxOpenWindows,
+      limits: {
+        services: config.limits.services,
+        workflows: config.limits.workflows,
+        tenants: config.limits.tenants,
+        tools: config.limits.tools,
+        models: config.limits.models,
+        keys: config.limits.keys,
+      },
+    },
+    counters,
+    metrics,
+    logger: logger.child({ component: 'kafka' }),
+  });
+  const crashed = new Promise<Error>((resolve) => processor.onCrash(resolve));
+  let server: HealthServer | undefined;
+  try {
+    server = await startHealthServer({
+      host: config.server.host,
+      port: config.server.port,
+      registry: metrics.registry,
+      ready: () => processor.ready,
+    });
+    await processor.start();
+  } catch (err) {
+    await server?.close();
+    throw err;
+  }
+  const s = server;
+  logger.info(
+    { port: s.port, brokers: config.kafka.brokers, groupId: config.kafka.groupId, topics: config.topics },
+    'telltale processor started',
+  );
+  return {
+    port: s.port,
+    crashed,
+    async stop() {
+      await processor.stop();
+      await s.close();
+    },
+  };
+}

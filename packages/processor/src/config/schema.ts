@@ -1,0 +1,169 @@
+import {
+  DEFAULT_AGGREGATES_TOPIC,
+  DEFAULT_DLQ_TOPIC,
+  DEFAULT_SAFETY_EVENTS_TOPIC,
+  DEFAULT_SPANS_TOPIC,
+} from '@telltale/conventions';
+import { z } from 'zod';
+import { DEFAULT_LIMITS, ENGINE_DEFAULTS } from '../engine/options.ts';
+
+/** Comma-separated lists from env arrive as strings. */
+const list = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(z.string().min(1)).min(1),
+);
+const bool = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  if (/^(false|0|no)$/i.test(v)) return false;
+  return v;
+}, z.boolean());
+const ms = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const positive = (def: number) => z.coerce.number().int().positive().default(def);
+
+/** The whole processor configuration; every default is here, beside its field. */
+export const processorConfigSchema = z
+  .object({
+    kafka: z
+      .object({
+        /** Bootstrap brokers, host:port. */
+        brokers: list.default(['localhost:9092']),
+        clientId: z.string().min(1).default('telltale-processor'),
+        /** Consumer group: replicas with the same group share the partitions. */
+        groupId: z.string().min(1).default('telltale-processor'),
+        ssl: z
+          .object({
+            enabled: bool.default(false),
+            /** PEM files; omitted means the system CAs and no client certificate. */
+            caFile: z.string().optional(),
+            certFile: z.string().optional(),
+            keyFile: z.string().optional(),
+            rejectUnauthorized: bool.default(true),
+          })
+          .prefault({}),
+        sasl: z
+          .object({
+            mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+            username: z.string().min(1),
+            password: z.string().min(1),
+          })
+          .optional(),
+        connectionTimeoutMs: positive(10_000),
+      })
+      .prefault({}),
+    topics: z
+      .object({
+        spans: z.string().min(1).default(DEFAULT_SPANS_TOPIC),
+        aggregates: z.string().min(1).default(DEFAULT_AGGREGATES_TOPIC),
+        safetyEvents: z.string().min(1).default(DEFAULT_SAFETY_EVENTS_TOPIC),
+        dlq: z.string().min(1).default(DEFAULT_DLQ_TOPIC),
+      })
+      .prefault({}),
+    /** What the collector's kafka exporter writes: its `encoding` setting. */
+    encoding: z.enum(['otlp_proto', 'otlp_json']).default('otlp_proto'),
+    windows: z
+      .object({
+        sizeMs: positive(ENGINE_DEFAULTS.windowSizeMs),
+        graceMs: ms(ENGINE_DEFAULTS.graceMs),
+      })
+      .prefault({}),
+    join: z
+      .object({
+        /** Event time a trace waits after its workflow span ends; must not exceed windows.graceMs. */
+        waitMs: ms(ENGINE_DEFAULTS.joinWaitMs),
+        orphanTimeoutMs: ms(ENGINE_DEFAULTS.orphanTimeoutMs),
+        maxOpenTraces: positive(ENGINE_DEFAULTS.maxOpenTraces),
+        maxSpansPerTrace: positive(ENGINE_DEFAULTS.maxSpansPerTrace),
+      })
+      .prefault({}),
+    limits: z
+      .object({
+        maxOpenWindows: positive(ENGINE_DEFAULTS.maxOpenWindows),
+        services: positive(DEFAULT_LIMITS.services),
+        workflows: positive(DEFAULT_LIMITS.workflows),
+        tenants: positive(DEFAULT_LIMITS.tenants),
+        tools: positive(DEFAULT_LIMITS.tools),
+        models: positive(DEFAULT_LIMITS.models),
+        keys: positive(DEFAULT_LIMITS.keys),
+      })
+      .prefault({}),
+    prices: z
+      .object({
+        /** YAML or JSON price file that extends (and, same date, overrides) the shipped table. */
+        file: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    server: z
+      .object({
+        /** /metrics, /healthz and /readyz. */
+        host: z.string().min(1).default('0.0.0.0'),
+        port: z.coerce.number().int().min(0).max(65535).default(9464),
+      })
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    if (c.join.waitMs > c.windows.graceMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['join', 'waitMs'],
+        message: `must not exceed windows.graceMs (${c.windows.graceMs}): a window would close while a trace it awaits is open`,
+      });
+    const ssl = c.kafka.ssl;
+    if ((ssl.certFile === undefined) !== (ssl.keyFile === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kafka', 'ssl', ssl.certFile === undefined ? 'certFile' : 'keyFile'],
+        message: 'certFile and keyFile go together',
+      });
+  });
+
+export type ProcessorConfig = z.infer<typeof processorConfigSchema>;
+
+/** Each environment variable and the config path it sets (env wins over the file). */
+export const ENV_VARS: Readonly<Record<string, readonly string[]>> = {
+  TELLTALE_KAFKA_BROKERS: ['kafka', 'brokers'],
+  TELLTALE_KAFKA_CLIENT_ID: ['kafka', 'clientId'],
+  TELLTALE_KAFKA_GROUP_ID: ['kafka', 'groupId'],
+  TELLTALE_KAFKA_SSL: ['kafka', 'ssl', 'enabled'],
+  TELLTALE_KAFKA_SSL_CA_FILE: ['kafka', 'ssl', 'caFile'],
+  TELLTALE_KAFKA_SSL_CERT_FILE: ['kafka', 'ssl', 'certFile'],
+  TELLTALE_KAFKA_SSL_KEY_FILE: ['kafka', 'ssl', 'keyFile'],
+  TELLTALE_KAFKA_SSL_REJECT_UNAUTHORIZED: ['kafka', 'ssl', 'rejectUnauthorized'],
+  TELLTALE_KAFKA_SASL_MECHANISM: ['kafka', 'sasl', 'mechanism'],
+  TELLTALE_KAFKA_SASL_USERNAME: ['kafka', 'sasl', 'username'],
+  TELLTALE_KAFKA_SASL_PASSWORD: ['kafka', 'sasl', 'password'],
+  TELLTALE_KAFKA_CONNECTION_TIMEOUT_MS: ['kafka', 'connectionTimeoutMs'],
+  TELLTALE_SPANS_TOPIC: ['topics', 'spans'],
+  TELLTALE_AGGREGATES_TOPIC: ['topics', 'aggregates'],
+  TELLTALE_SAFETY_EVENTS_TOPIC: ['topics', 'safetyEvents'],
+  TELLTALE_DLQ_TOPIC: ['topics', 'dlq'],
+  TELLTALE_ENCODING: ['encoding'],
+  TELLTALE_WINDOW_SIZE_MS: ['windows', 'sizeMs'],
+  TELLTALE_WINDOW_GRACE_MS: ['windows', 'graceMs'],
+  TELLTALE_JOIN_WAIT_MS: ['join', 'waitMs'],
+  TELLTALE_ORPHAN_TIMEOUT_MS: ['join', 'orphanTimeoutMs'],
+  TELLTALE_MAX_OPEN_TRACES: ['join', 'maxOpenTraces'],
+  TELLTALE_MAX_SPANS_PER_TRACE: ['join', 'maxSpansPerTrace'],
+  TELLTALE_MAX_OPEN_WINDOWS: ['limits', 'maxOpenWindows'],
+  TELLTALE_MAX_SERVICES: ['limits', 'services'],
+  TELLTALE_MAX_WORKFLOWS: ['limits', 'workflows'],
+  TELLTALE_MAX_TENANTS: ['limits', 'tenants'],
+  TELLTALE_MAX_TOOLS: ['limits', 'tools'],
+  TELLTALE_MAX_MODELS: ['limits', 'models'],
+  TELLTALE_MAX_KEYS: ['limits', 'keys'],
+  TELLTALE_PRICES_FILE: ['prices', 'file'],
+  TELLTALE_SERVER_HOST: ['server', 'host'],
+  TELLTALE_SERVER_PORT: ['server', 'port'],
+  TELLTALE_LOG_LEVEL: ['log', 'level'],
+};

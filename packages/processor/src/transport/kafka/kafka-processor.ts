@@ -1,0 +1,207 @@
+import { AGGREGATE_SCHEMA_V1, SAFETY_EVENT_SCHEMA_V1 } from '@telltale/conventions';
+import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { EngineCounters } from '../../engine/counters.ts';
+import { Engine } from '../../engine/engine.ts';
+import type { EngineOptions } from '../../engine/options.ts';
+import { ProcessorMetrics } from '../../metrics/processor-metrics.ts';
+import type { DecodeResult } from '../../span.ts';
+import { commitEntry, readCheckpoint } from './checkpoint-store.ts';
+import { dlqMessage } from './dlq-message.ts';
+
+export interface KafkaProcessorTopics {
+  spans: string;
+  aggregates: string;
+  safetyEvents: string;
+  dlq: string;
+}
+
+export interface KafkaProcessorOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: KafkaProcessorTopics;
+  /** Bytes of one input record → spans, or why not. Never throws. */
+  decode: (bytes: Buffer) => DecodeResult;
+  /** Engine settings shared by every partition's engine. */
+  engine: Omit<EngineOptions, 'shard' | 'restore' | 'counters'>;
+  counters: EngineCounters;
+  metrics: ProcessorMetrics;
+  logger: Logger;
+}
+
+interface PartitionState {
+  engine: Engine;
+}
+
+/**
+ * The Kafka transport: one consumer in the group, one engine per assigned
+ * partition. Per batch: decode → engine → write aggregates, safety events and
+ * DLQ records (acks=all) → commit the engine's checkpoint (offset + metadata)
+ * → heartbeat. Output is always durable before the offset that produced it is
+ * committed, and outputs are deterministic, so a crash at any point replays to
+ * the same records with the same ids.
+ *
+ * Every group (re)join drops all in-memory state: kafkajs resumes each
+ * assigned partition at its committed offset, and each engine is rebuilt from
+ * the checkpoint committed with it.
+ */
+export class KafkaProcessor {
+  readonly #o: KafkaProcessorOptions;
+  readonly #consumer: Consumer;
+  readonly #producer: Producer;
+  readonly #admin: Admin;
+  readonly #states = new Map<string, PartitionState>();
+  #generation = 0;
+  #joined = false;
+  #crashed: Error | undefined;
+  #onCrash: ((err: Error) => void) | undefined;
+
+  constructor(options: KafkaProcessorOptions) {
+    this.#o = options;
+    this.#consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.#producer = options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    this.#admin = options.kafka.admin();
+    options.metrics.observeOpenState(
+      () => this.#sum((e) => e.openTraces),
+      () => this.#sum((e) => e.openWindows),
+    );
+  }
+
+  /** True once the consumer has joined its group and until it stops or crashes. */
+  get ready(): boolean {
+    return this.#joined && !this.#crashed;
+  }
+
+  /** Called once if the consumer crashes beyond kafkajs's own retries. */
+  onCrash(listener: (err: Error) => void): void {
+    this.#onCrash = listener;
+  }
+
+  async start(): Promise<void> {
+    const { consumer } = { consumer: this.#consumer };
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.#generation++;
+      this.#states.clear();
+      this.#joined = true;
+      this.#o.logger.info(
+        { assignment: e.payload.memberAssignment },
+        'joined consumer group; state rebuilt from checkpoints',
+      );
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      const err = e.payload.error;
+      this.#o.logger.error({ err, restart: e.payload.restart }, 'consumer crashed');
+      this.#states.clear();
+      if (!e.payload.restart) {
+        this.#crashed = err;
+        this.#onCrash?.(err);
+      }
+    });
+    await Promise.all([this.#producer.connect(), this.#admin.connect(), consumer.connect()]);
+    await consumer.subscribe({ topics: [this.#o.topics.spans], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
+  }
+
+  /** Finishes the batch in hand (emit, commit), leaves the group, disconnects. */
+  async stop(): Promise<void> {
+    this.#joined = false;
+    await this.#consumer.disconnect();
+    await Promise.all([this.#producer.disconnect(), this.#admin.disconnect()]);
+  }
+
+  async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const shard = `${topic}/${partition}`;
+    const generation = this.#generation;
+    let state = this.#states.get(shard);
+    if (!state) {
+      const restore = await readCheckpoint(this.#admin, this.#o.groupId, topic, partition);
+      if (generation !== this.#generation) return;
+      state = {
+        engine: new Engine({ ...this.#o.engine, shard, counters: this.#o.counters, ...(restore ? { restore } : {}) }),
+      };
+      this.#states.set(shard, state);
+      this.#o.logger.info(
+        { shard, from: restore?.position.toString() ?? 'start', streamTimeMs: restore?.streamTimeMs },
+        'partition state restored from checkpoint',
+      );
+    }
+    const engine = state.engine;
+    const dlq: Message[] = [];
+    let last: string | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const offset = BigInt(message.offset);
+      const next = engine.nextPosition;
+      // Already in this engine's state (kafkajs re-fetched from the committed offset): skip, never count twice.
+      if (next === undefined || offset >= next) {
+        this.#o.metrics.records.inc();
+        const decoded: DecodeResult = message.value
+          ? this.#o.decode(message.value)
+          : { ok: false, reason: 'empty record value (tombstone)' };
+        if (decoded.ok) engine.process(decoded.spans, offset);
+        else {
+          engine.process([], offset);
+          dlq.push(dlqMessage(message, topic, partition, decoded.reason));
+          this.#o.metrics.dlqRecords.inc({ reason: ProcessorMetrics.dlqReasonLabel(decoded.reason) });
+        }
+      }
+      resolveOffset(message.offset);
+      last = message.offset;
+    }
+    if (last !== undefined) this.#observeLag(batch, last);
+    await this.#emit(engine, dlq);
+    // A rejoin while we were writing: the new generation rebuilds from the committed checkpoint; do not commit.
+    if (this.#states.get(shard) !== state || generation !== this.#generation) return;
+    const checkpoint = engine.checkpoint();
+    if (checkpoint) {
+      await this.#consumer.commitOffsets([commitEntry(topic, partition, checkpoint)]);
+      this.#o.metrics.commits.inc();
+    }
+    await heartbeat();
+  }
+
+  async #emit(engine: Engine, dlq: Message[]): Promise<void> {
+    const out = engine.drain();
+    const topicMessages: { topic: string; messages: Message[] }[] = [];
+    if (out.aggregates.length > 0)
+      topicMessages.push({
+        topic: this.#o.topics.aggregates,
+        messages: out.aggregates.map((r) => ({
+          key: r.id,
+          value: JSON.stringify(r),
+          headers: { schema: AGGREGATE_SCHEMA_V1 },
+        })),
+      });
+    if (out.safetyEvents.length > 0)
+      topicMessages.push({
+        topic: this.#o.topics.safetyEvents,
+        messages: out.safetyEvents.map((r) => ({
+          key: r.id,
+          value: JSON.stringify(r),
+          headers: { schema: SAFETY_EVENT_SCHEMA_V1 },
+        })),
+      });
+    if (dlq.length > 0) topicMessages.push({ topic: this.#o.topics.dlq, messages: dlq });
+    if (topicMessages.length > 0) await this.#producer.sendBatch({ topicMessages, acks: -1 });
+  }
+
+  #observeLag(batch: Batch, lastOffset: string): void {
+    const lag = BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n;
+    this.#o.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(lag > 0n ? lag : 0n));
+  }
+
+  #sum(f: (e: Engine) => number): number {
+    let n = 0;
+    for (const s of this.#states.values()) n += f(s.engine);
+    return n;
+  }
+}
