@@ -107,7 +107,7 @@ export class ProcessorMetrics {
       registers,
     });
     const gauges = this.#gauges;
-    this.#openTraces = new Gauge({
+    new Gauge({
       name: 'telltale_processor_open_traces',
       help: 'Traces held for the join.',
       registers,
@@ -115,7 +115,7 @@ export class ProcessorMetrics {
         this.set(gauges.traces());
       },
     });
-    this.#openWindows = new Gauge({
+    new Gauge({
       name: 'telltale_processor_open_windows',
       help: 'Windows open across the shards this process owns.',
       registers,
