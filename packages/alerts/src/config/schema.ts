@@ -1,0 +1,177 @@
+import { DEFAULT_AGGREGATES_TOPIC } from '@telltale/conventions';
+import { z } from 'zod';
+import { durationSchema } from '../duration.ts';
+import { channelSchema, checkChannelRefs, routeSchema } from './channels.ts';
+
+/** Comma-separated lists from env arrive as strings. */
+const list = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(z.string().min(1)).min(1),
+);
+const bool = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  if (/^(false|0|no)$/i.test(v)) return false;
+  return v;
+}, z.boolean());
+const positive = (def: number) => z.coerce.number().int().positive().default(def);
+/** Env gives durations as text; numbers in text are milliseconds. */
+const duration = (def: number) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), durationSchema).default(def);
+
+/** The whole alert service configuration; every default is here, beside its field. */
+export const alertsConfigSchema = z
+  .object({
+    kafka: z
+      .object({
+        /** Consume aggregates from Kafka. Off for the embedded all-in-one, which pushes them in-process. */
+        enabled: bool.default(true),
+        /** Bootstrap brokers, host:port. */
+        brokers: list.default(['localhost:9092']),
+        clientId: z.string().min(1).default('telltale-alerts'),
+        /** The alert service's own consumer group: it reads every aggregate, whatever else reads them. */
+        groupId: z.string().min(1).default('telltale-alerts'),
+        topic: z.string().min(1).default(DEFAULT_AGGREGATES_TOPIC),
+        /** A new group starts at the earliest retained record (ids make the replay harmless). */
+        fromBeginning: bool.default(true),
+        ssl: z
+          .object({
+            enabled: bool.default(false),
+            /** PEM files; omitted means the system CAs and no client certificate. */
+            caFile: z.string().optional(),
+            certFile: z.string().optional(),
+            keyFile: z.string().optional(),
+            rejectUnauthorized: bool.default(true),
+          })
+          .prefault({}),
+        sasl: z
+          .object({
+            mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+            username: z.string().min(1),
+            password: z.string().min(1),
+          })
+          .optional(),
+        connectionTimeout: duration(10_000),
+      })
+      .prefault({}),
+    rules: z
+      .object({
+        /** The rule file; default the shipped rules/default.yaml. */
+        file: z.string().min(1).optional(),
+        /** How often the service evaluates every rule. Default 10s. */
+        evaluationInterval: duration(10_000),
+      })
+      .prefault({}),
+    state: z
+      .object({
+        /** Directory of alert-state.json and applied-ids.json; must survive restarts. */
+        dir: z.string().min(1).default('.telltale-alerts'),
+        /**
+         * How long an applied aggregate id is remembered after its window ended,
+         * beyond the longest rule window. Replays older than that are dropped by
+         * window age instead, so they are still applied at most once. Default 1h.
+         */
+        idRetentionMargin: duration(3_600_000),
+      })
+      .prefault({}),
+    server: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: z.coerce.number().int().min(0).max(65535).default(9465),
+        /** Bearer token for endpoints that change state; without one they answer 403. */
+        token: z.string().min(16, 'at least 16 characters').optional(),
+        /** Base URL of this service as users reach it, for generatorURL links. Default http://<host>:<port>. */
+        externalUrl: z.url().optional(),
+      })
+      .prefault({}),
+    metrics: z
+      .object({
+        /** The recent window the ratio gauges cover. */
+        ratioWindow: z.enum(['5m', '30m', '1h', '6h']).default('5m'),
+        /** Add a tenant label to the per-workflow series (tenants past maxTenants share `__overflow__`). */
+        tenantLabel: bool.default(false),
+        maxTenants: positive(20),
+      })
+      .prefault({}),
+    limits: z
+      .object({
+        /** Distinct values per dimension the store keeps; later ones go to `__overflow__`. */
+        services: positive(100),
+        workflows: positive(500),
+        tenants: positive(1_000),
+        tools: positive(500),
+        /** Distinct (service, workflow, tenant) keys, the series the store sums per window. */
+        keys: positive(5_000),
+      })
+      .prefault({}),
+    /** Where notifications go. Default: one console channel, so a fresh install shows alerts in its log. */
+    channels: z.array(channelSchema).default([{ name: 'console', type: 'console' }]),
+    /** Which rules and severities go to which channels; none = every channel gets everything. */
+    routes: z.array(routeSchema).default([]),
+    pager: z
+      .object({
+        /**
+         * How often the pager re-sends every firing alert to its channels, so
+         * Alertmanager does not time it out (keep under its resolve_timeout, 5m
+         * by default) and a lost trigger is made good. Default 1m.
+         */
+        resendInterval: duration(60_000),
+      })
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    checkChannelRefs(c, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    const ssl = c.kafka.ssl;
+    if ((ssl.certFile === undefined) !== (ssl.keyFile === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kafka', 'ssl', ssl.certFile === undefined ? 'certFile' : 'keyFile'],
+        message: 'certFile and keyFile go together',
+      });
+  });
+
+/** The config as written (before defaults): what createAlertService and tests pass in. */
+export type AlertsConfigInput = z.input<typeof alertsConfigSchema>;
+export type AlertsConfig = z.infer<typeof alertsConfigSchema>;
+
+/** Each environment variable and the config path it sets (env wins over the file). */
+export const ENV_VARS: Readonly<Record<string, readonly string[]>> = {
+  TELLTALE_ALERTS_KAFKA_ENABLED: ['kafka', 'enabled'],
+  TELLTALE_ALERTS_KAFKA_BROKERS: ['kafka', 'brokers'],
+  TELLTALE_ALERTS_KAFKA_CLIENT_ID: ['kafka', 'clientId'],
+  TELLTALE_ALERTS_KAFKA_GROUP_ID: ['kafka', 'groupId'],
+  TELLTALE_ALERTS_KAFKA_TOPIC: ['kafka', 'topic'],
+  TELLTALE_ALERTS_KAFKA_FROM_BEGINNING: ['kafka', 'fromBeginning'],
+  TELLTALE_ALERTS_KAFKA_SSL: ['kafka', 'ssl', 'enabled'],
+  TELLTALE_ALERTS_KAFKA_SSL_CA_FILE: ['kafka', 'ssl', 'caFile'],
+  TELLTALE_ALERTS_KAFKA_SSL_CERT_FILE: ['kafka', 'ssl', 'certFile'],
+  TELLTALE_ALERTS_KAFKA_SSL_KEY_FILE: ['kafka', 'ssl', 'keyFile'],
+  TELLTALE_ALERTS_KAFKA_SSL_REJECT_UNAUTHORIZED: ['kafka', 'ssl', 'rejectUnauthorized'],
+  TELLTALE_ALERTS_KAFKA_SASL_MECHANISM: ['kafka', 'sasl', 'mechanism'],
+  TELLTALE_ALERTS_KAFKA_SASL_USERNAME: ['kafka', 'sasl', 'username'],
+  TELLTALE_ALERTS_KAFKA_SASL_PASSWORD: ['kafka', 'sasl', 'password'],
+  TELLTALE_ALERTS_KAFKA_CONNECTION_TIMEOUT: ['kafka', 'connectionTimeout'],
+  TELLTALE_ALERTS_RULES_FILE: ['rules', 'file'],
+  TELLTALE_ALERTS_EVALUATION_INTERVAL: ['rules', 'evaluationInterval'],
+  TELLTALE_ALERTS_STATE_DIR: ['state', 'dir'],
+  TELLTALE_ALERTS_HOST: ['server', 'host'],
+  TELLTALE_ALERTS_PORT: ['server', 'port'],
+  TELLTALE_ALERTS_TOKEN: ['server', 'token'],
+  TELLTALE_ALERTS_EXTERNAL_URL: ['server', 'externalUrl'],
+  TELLTALE_ALERTS_RATIO_WINDOW: ['metrics', 'ratioWindow'],
+  TELLTALE_ALERTS_TENANT_LABEL: ['metrics', 'tenantLabel'],
+  TELLTALE_ALERTS_MAX_TENANT_LABELS: ['metrics', 'maxTenants'],
+  TELLTALE_ALERTS_RESEND_INTERVAL: ['pager', 'resendInterval'],
+  TELLTALE_ALERTS_LOG_LEVEL: ['log', 'level'],
+};
