@@ -14,4 +14,5 @@ export type { AlertsConfig, AlertsConfigInput } from './config/schema.ts';
 export { alertsConfigSchema } from './config/schema.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { AlertsError, ConfigError, RuleFileError, StateFileError } from './errors.ts';
+export type { DeliveryMetrics } from './metrics/delivery-metrics.ts';
 export type { AlertNotification, DeliveryResult, NotificationChannel, Severity } from './notify/notification.ts';
