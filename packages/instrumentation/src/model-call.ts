@@ -28,9 +28,6 @@ import {
   OPERATION_CHAT,
   TELLTALE_COST_SOURCE,
   TELLTALE_COST_USD,
-  TELLTALE_VERSION_POLICY,
-  TELLTALE_VERSION_PROMPT,
-  TELLTALE_VERSION_RETRIEVAL_CONFIG,
 } from '@telltale/conventions';
 import { captureContent } from './content/capture.ts';
 import type { Runtime, Versions } from './runtime.ts';
@@ -38,6 +35,7 @@ import { safeAmount, safeName } from './sanitize.ts';
 import { afterResult, markFailed, type Settle } from './span-end.ts';
 import { responseFacts, type TokenUsage, usageFrom } from './usage.ts';
 import { copyUserAttributes } from './user-attributes.ts';
+import { addVersions } from './versions.ts';
 
 export interface ModelCallOptions {
   /** gen_ai.provider.name, e.g. `openai`, `anthropic`, `gcp.gemini`. */
@@ -116,18 +114,13 @@ class ModelCallRecorder<T> implements ModelCallHandle, Settle<T> {
       this.span = span;
       return;
     }
-    const v = o?.versions;
-    const versions = rt.versions;
-    this.span = rt.tracer.startSpan(`${this.operation} ${this.requestModel}`, {
-      attributes: {
-        [GEN_AI_OPERATION_NAME]: this.operation,
-        [GEN_AI_PROVIDER_NAME]: this.provider,
-        [GEN_AI_REQUEST_MODEL]: this.requestModel,
-        [TELLTALE_VERSION_PROMPT]: v?.prompt ?? versions.prompt,
-        [TELLTALE_VERSION_POLICY]: v?.policy ?? versions.policy,
-        [TELLTALE_VERSION_RETRIEVAL_CONFIG]: v?.retrievalConfig ?? versions.retrievalConfig,
-      },
-    });
+    const attributes: Attributes = {
+      [GEN_AI_OPERATION_NAME]: this.operation,
+      [GEN_AI_PROVIDER_NAME]: this.provider,
+      [GEN_AI_REQUEST_MODEL]: this.requestModel,
+    };
+    addVersions(attributes, rt.versions, o?.versions);
+    this.span = rt.tracer.startSpan(`${this.operation} ${this.requestModel}`, { attributes });
     if (o !== undefined) {
       if (o.attributes !== undefined) copyUserAttributes(this.span, o.attributes, rt.maxAttributeLength);
       if (rt.content.capture) {
@@ -139,7 +132,7 @@ class ModelCallRecorder<T> implements ModelCallHandle, Settle<T> {
 
   setResponse(response: unknown): void {
     this.sawResponse = true;
-    const facts = responseFacts(response);
+    const facts = responseFacts(response, this.rt.content.capture);
     if (facts === undefined) return;
     if (facts.usage !== undefined) this.usage = facts.usage;
     if (facts.model !== undefined) this.responseModel = facts.model;
@@ -213,7 +206,7 @@ class ModelCallRecorder<T> implements ModelCallHandle, Settle<T> {
       if (out !== undefined) span.setAttribute(GEN_AI_OUTPUT_MESSAGES, out);
     }
     span.end();
-    this.recordMetrics(errorType, u);
+    if (this.rt.metricsEnabled) this.recordMetrics(errorType, u);
   }
 
   private recordMetrics(errorType: string | undefined, u: TokenUsage | undefined): void {

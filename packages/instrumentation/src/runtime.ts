@@ -22,6 +22,8 @@ export interface Versions {
 export interface Runtime {
   tracer: Tracer;
   instruments: Instruments;
+  /** False when start() was told metrics are off: skips building metric attributes at all. */
+  metricsEnabled: boolean;
   versions: Versions;
   content: ContentPolicy;
   /** Outcome of a workflow whose fn returns without calling outcome(). */
@@ -36,6 +38,7 @@ export interface Runtime {
 export interface RuntimeParts {
   tracer?: Tracer;
   meter?: Meter;
+  metricsEnabled?: boolean;
   versions?: Versions;
   content?: ContentPolicy;
   defaultOutcome?: WorkflowOutcome;
@@ -47,6 +50,7 @@ export function createRuntime(parts: RuntimeParts = {}): Runtime {
   return {
     tracer: parts.tracer ?? trace.getTracer(TRACER_NAME, TRACER_VERSION),
     instruments: createInstruments(parts.meter ?? metrics.getMeter(TRACER_NAME, TRACER_VERSION)),
+    metricsEnabled: parts.metricsEnabled ?? true,
     versions: parts.versions ?? {},
     content: parts.content ?? CONTENT_OFF,
     defaultOutcome: parts.defaultOutcome ?? 'success',

@@ -139,6 +139,7 @@ function startSdk(config: TelltaleConfig): Telltale {
   const rt = createRuntime({
     tracer: trace.getTracer(TRACER_NAME, TRACER_VERSION),
     meter,
+    metricsEnabled: metricReader !== undefined,
     versions: config.versions,
     content: { capture: config.content.capture, redact: config.content.redact, maxLength: config.content.maxLength },
     defaultOutcome: config.defaultWorkflowOutcome,

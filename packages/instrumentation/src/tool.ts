@@ -13,15 +13,13 @@ import {
   GEN_AI_TOOL_TYPE,
   OPERATION_EXECUTE_TOOL,
   TELLTALE_TOOL_ATTEMPT,
-  TELLTALE_VERSION_POLICY,
-  TELLTALE_VERSION_PROMPT,
-  TELLTALE_VERSION_RETRIEVAL_CONFIG,
 } from '@telltale/conventions';
 import { captureContent } from './content/capture.ts';
 import type { Runtime } from './runtime.ts';
 import { optionalName, safeName } from './sanitize.ts';
 import { afterResult, markFailed, type Settle } from './span-end.ts';
 import { copyUserAttributes } from './user-attributes.ts';
+import { addVersions } from './versions.ts';
 
 export interface ToolOptions {
   /** 1 for the first try, 2 for the first retry, ... Default 1. */
@@ -60,7 +58,6 @@ export function runTool<T>(rt: Runtime, name: unknown, options: ToolOptions | un
 
 function startToolSpan(rt: Runtime, name: unknown, options: ToolOptions | undefined): Span {
   const toolName = safeName(name, 'unknown');
-  const versions = rt.versions;
   let attempt = 1;
   let callId: string | undefined;
   let type: string | undefined;
@@ -70,18 +67,16 @@ function startToolSpan(rt: Runtime, name: unknown, options: ToolOptions | undefi
     callId = optionalName(options.callId);
     type = optionalName(options.type);
   }
-  const span = rt.tracer.startSpan(OP_PREFIX + toolName, {
-    attributes: {
-      [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL,
-      [GEN_AI_TOOL_NAME]: toolName,
-      [TELLTALE_TOOL_ATTEMPT]: attempt,
-      [GEN_AI_TOOL_CALL_ID]: callId,
-      [GEN_AI_TOOL_TYPE]: type,
-      [TELLTALE_VERSION_PROMPT]: versions.prompt,
-      [TELLTALE_VERSION_POLICY]: versions.policy,
-      [TELLTALE_VERSION_RETRIEVAL_CONFIG]: versions.retrievalConfig,
-    },
-  });
+  // Only defined keys: the SDK walks every key of the start attributes twice.
+  const attributes: Attributes = {
+    [GEN_AI_OPERATION_NAME]: OPERATION_EXECUTE_TOOL,
+    [GEN_AI_TOOL_NAME]: toolName,
+    [TELLTALE_TOOL_ATTEMPT]: attempt,
+  };
+  if (callId !== undefined) attributes[GEN_AI_TOOL_CALL_ID] = callId;
+  if (type !== undefined) attributes[GEN_AI_TOOL_TYPE] = type;
+  addVersions(attributes, rt.versions, undefined);
+  const span = rt.tracer.startSpan(OP_PREFIX + toolName, { attributes });
   if (options !== undefined && options !== null) {
     if (options.attributes !== undefined) copyUserAttributes(span, options.attributes, rt.maxAttributeLength);
     if (rt.content.capture) {

@@ -78,8 +78,11 @@ export function usageFrom(value: unknown): TokenUsage | undefined {
   return undefined;
 }
 
-/** Everything readable from a provider response; never throws. */
-export function responseFacts(response: unknown): ResponseFacts | undefined {
+/**
+ * Everything readable from a provider response; never throws. The completion
+ * is only picked out when `withOutput` (content capture) asks for it.
+ */
+export function responseFacts(response: unknown, withOutput = false): ResponseFacts | undefined {
   const r = rec(response);
   if (r === undefined) return undefined;
   try {
@@ -89,13 +92,15 @@ export function responseFacts(response: unknown): ResponseFacts | undefined {
       model,
       id: typeof r.id === 'string' ? safeName(r.id, '') || undefined : undefined,
       finishReasons: finishReasons(r),
-      output: Array.isArray(r.choices)
-        ? r.choices.map((c) => rec(c)?.message)
-        : (r.content ?? r.output ?? r.candidates),
+      output: withOutput ? outputOf(r) : undefined,
     };
   } catch {
     return undefined;
   }
+}
+
+function outputOf(r: Rec): unknown {
+  return Array.isArray(r.choices) ? r.choices.map((c) => rec(c)?.message) : (r.content ?? r.output ?? r.candidates);
 }
 
 function safeModelVersion(r: Rec): string | undefined {

@@ -22,9 +22,6 @@ import {
   TELLTALE_DECISION_NAME,
   TELLTALE_DECISION_VALUE,
   TELLTALE_TENANT_ID,
-  TELLTALE_VERSION_POLICY,
-  TELLTALE_VERSION_PROMPT,
-  TELLTALE_VERSION_RETRIEVAL_CONFIG,
   TELLTALE_WORKFLOW_NAME,
   TELLTALE_WORKFLOW_OUTCOME,
   WORKFLOW_OUTCOMES,
@@ -35,6 +32,7 @@ import type { Runtime, Versions } from './runtime.ts';
 import { optionalName, safeName, safePrimitive } from './sanitize.ts';
 import { afterResult, markFailed, type Settle } from './span-end.ts';
 import { copyUserAttributes } from './user-attributes.ts';
+import { addVersions } from './versions.ts';
 
 export interface WorkflowOptions {
   /** Tenant id; travels as baggage to every span of the trace. */
@@ -69,22 +67,14 @@ export function runWorkflow<T>(
     const workflowName = safeName(name, 'unknown');
     const o = typeof options === 'object' && options !== null ? options : undefined;
     const tenant = optionalName(o?.tenant);
-    const versions = o?.versions;
     const parent = context.active();
-    const span = rt.tracer.startSpan(
-      OP_PREFIX + workflowName,
-      {
-        attributes: {
-          [GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_WORKFLOW,
-          [TELLTALE_WORKFLOW_NAME]: workflowName,
-          [TELLTALE_TENANT_ID]: tenant,
-          [TELLTALE_VERSION_PROMPT]: versions?.prompt ?? rt.versions.prompt,
-          [TELLTALE_VERSION_POLICY]: versions?.policy ?? rt.versions.policy,
-          [TELLTALE_VERSION_RETRIEVAL_CONFIG]: versions?.retrievalConfig ?? rt.versions.retrievalConfig,
-        },
-      },
-      parent,
-    );
+    const attributes: Attributes = {
+      [GEN_AI_OPERATION_NAME]: OPERATION_INVOKE_WORKFLOW,
+      [TELLTALE_WORKFLOW_NAME]: workflowName,
+    };
+    if (tenant !== undefined) attributes[TELLTALE_TENANT_ID] = tenant;
+    addVersions(attributes, rt.versions, o?.versions);
+    const span = rt.tracer.startSpan(OP_PREFIX + workflowName, { attributes }, parent);
     if (o?.attributes !== undefined) copyUserAttributes(span, o.attributes, rt.maxAttributeLength);
     let bag = propagation.getBaggage(parent) ?? propagation.createBaggage();
     bag = bag.setEntry(BAGGAGE_WORKFLOW_NAME, { value: workflowName });
