@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { pino } from 'pino';
+import { startPagerLog } from './server.ts';
+
+/**
+ * telltale-pager-log: the webhook the compose stack's Alertmanager delivers
+ * to. Prints one line per trigger and resolve on stdout; its own logs are
+ * pino JSON on stderr.
+ */
+const port = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0-65535');
+  return n;
+};
+const opts = new Command()
+  .name('telltale-pager-log')
+  .description('Alertmanager webhook receiver that prints one line per trigger and resolve')
+  .option(
+    '--host <host>',
+    'address to listen on (env TELLTALE_PAGER_LOG_HOST)',
+    process.env.TELLTALE_PAGER_LOG_HOST ?? '0.0.0.0',
+  )
+  .option(
+    '--port <port>',
+    'port to listen on (env TELLTALE_PAGER_LOG_PORT)',
+    port,
+    port(process.env.TELLTALE_PAGER_LOG_PORT ?? '9099'),
+  )
+  .parse()
+  .opts<{ host: string; port: number }>();
+
+const logger = pino({ name: 'telltale-pager-log' }, pino.destination(2));
+try {
+  const server = await startPagerLog({
+    host: opts.host,
+    port: opts.port,
+    logger,
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
+  logger.info({ port: server.port }, `receiving Alertmanager webhooks on http://${opts.host}:${server.port}/`);
+  const stop = (): void => {
+    server.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+} catch (err) {
+  const e = err as NodeJS.ErrnoException;
+  logger.fatal(
+    e.code === 'EADDRINUSE'
+      ? `port ${opts.port} is in use; choose another with --port or TELLTALE_PAGER_LOG_PORT`
+      : `failed to start: ${e.message}`,
+  );
+  process.exit(1);
+}
