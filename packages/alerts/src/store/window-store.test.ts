@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { aggregate } from '../../test/aggregates.ts';
+import { workflowsOf } from './bucket-counts.ts';
+import { type StoreOptions, WindowStore } from './window-store.ts';
+
+const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
+const options: StoreOptions = {
+  lookbackMs: 3 * 86_400_000,
+  marginMs: 3_600_000,
+  limits: { services: 10, workflows: 10, tenants: 10, tools: 3, keys: 20 },
+};
+
+function toolTotals(store: WindowStore, windowMs: number, nowMs: number, offsetMs = 0) {
+  const out: Record<string, { calls: number; successes: number }> = {};
+  store.scan(windowMs, offsetMs, nowMs, (_key, c) => {
+    for (const [t, s] of c.tools) {
+      const cur = (out[t] ??= { calls: 0, successes: 0 });
+      cur.calls += s.calls;
+      cur.successes += s.successes;
+    }
+  });
+  return out;
+}
+
+describe('the window store', () => {
+  it('applies each id once and adds partials of the same window from several shards', () => {
+    const store = new WindowStore(options);
+    const a = aggregate({ shard: 'otlp_spans/0', startMs: T0, tools: { search: { calls: 10, successes: 9 } } });
+    const b = aggregate({ shard: 'otlp_spans/1', startMs: T0, tools: { search: { calls: 5, successes: 1 } } });
+    expect(store.apply(a, T0 + 20_000)).toBe('applied');
+    expect(store.apply(b, T0 + 20_000)).toBe('applied');
+    expect(store.apply(a, T0 + 30_000)).toBe('duplicate');
+    expect(store.apply(structuredClone(b), T0 + 30_000)).toBe('duplicate');
+    expect(toolTotals(store, 300_000, T0 + 30_000)).toEqual({ search: { calls: 15, successes: 10 } });
+  });
+
+  it('sums exactly over 5m on 10s buckets and over 6h and 3d on 5m buckets', () => {
+    const store = new WindowStore(options);
+    // one call per 10 s window for 3 days and 10 minutes
+    const end = T0 + 3 * 86_400_000 + 600_000;
+    for (let t = T0; t < end; t += 10_000)
+      store.apply(aggregate({ startMs: t, tools: { search: { calls: 1, successes: 1 } } }), t + 10_000);
+    const now = end - 1;
+    expect(toolTotals(store, 300_000, now).search?.calls).toBe(30);
+    expect(toolTotals(store, 3_600_000, now).search?.calls).toBe(360);
+    expect(toolTotals(store, 6 * 3_600_000, now).search?.calls).toBe(2160);
+    expect(toolTotals(store, 3 * 86_400_000, now).search?.calls).toBe(25_920);
+    expect(toolTotals(store, 3_600_000, now, 86_400_000).search?.calls).toBe(360);
+  });
+
+  it('keeps memory bounded: buckets and ids older than the horizon are dropped, and so are late replays of them', () => {
+    const store = new WindowStore({ ...options, lookbackMs: 3_600_000, marginMs: 600_000 });
+    const old = aggregate({ startMs: T0, tools: { search: { calls: 1, successes: 1 } } });
+    expect(store.apply(old, T0 + 10_000)).toBe('applied');
+    for (let t = T0; t < T0 + 3 * 3_600_000; t += 60_000) store.prune(t);
+    expect(store.stats()).toMatchObject({ ids: 0, series: 0, fineBuckets: 0, coarseBuckets: 0 });
+    expect(store.apply(old, T0 + 3 * 3_600_000)).toBe('too_old');
+  });
+
+  it('caps tools and series, counting the rest under __overflow__', () => {
+    const store = new WindowStore(options);
+    const tools = Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((t) => [t, { calls: 1, successes: 1 }]));
+    store.apply(aggregate({ startMs: T0, tools }), T0);
+    const totals = toolTotals(store, 300_000, T0);
+    expect(Object.keys(totals).sort()).toEqual(['__overflow__', 'a', 'b', 'c']);
+    expect(totals.__overflow__?.calls).toBe(2);
+  });
+
+  it('survives a snapshot and restore: the same sums, and replays still refused', () => {
+    const store = new WindowStore(options);
+    const a = aggregate({ startMs: T0, workflows: { success: 3, failure: 1 }, costUsd: 0.25 });
+    store.apply(a, T0);
+    const restored = new WindowStore(options);
+    restored.restore(JSON.parse(JSON.stringify(store.snapshot())));
+    expect(restored.apply(a, T0 + 1000)).toBe('duplicate');
+    let workflows = 0;
+    let cost = 0n;
+    restored.scan(300_000, 0, T0 + 1000, (key, c) => {
+      expect(key).toEqual({ service: 'support', workflow: 'refund', tenant: '' });
+      workflows += workflowsOf(c);
+      cost += c.costPico;
+    });
+    expect(workflows).toBe(4);
+    expect(cost).toBe(250_000_000_000n);
+  });
+});
