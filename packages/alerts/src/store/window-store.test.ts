@@ -14,7 +14,8 @@ function toolTotals(store: WindowStore, windowMs: number, nowMs: number, offsetM
   const out: Record<string, { calls: number; successes: number }> = {};
   store.scan(windowMs, offsetMs, nowMs, (_key, c) => {
     for (const [t, s] of c.tools) {
-      const cur = (out[t] ??= { calls: 0, successes: 0 });
+      const cur = out[t] ?? { calls: 0, successes: 0 };
+      out[t] = cur;
       cur.calls += s.calls;
       cur.successes += s.successes;
     }
