@@ -31,6 +31,7 @@ import { type IMetricReader, PeriodicExportingMetricReader } from '@opentelemetr
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { SERVICE_VERSION } from '@telltale/conventions';
+import { register as registerImportHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
 import { BaggageSpanProcessor } from './baggage-span-processor.ts';
 import { TelltaleClient } from './client.ts';
 import { setCurrentClient } from './current.ts';
@@ -127,6 +128,7 @@ function startSdk(config: TelltaleConfig): Telltale {
     }),
     spanLimits: { attributeValueLengthLimit: config.maxAttributeLength },
   });
+  registerEsmHooks(config);
   sdk.start();
   patchLoadedBuiltins(config);
 
@@ -247,6 +249,26 @@ function createInstrumentations(config: TelltaleConfig): Instrumentation[] {
   if (config.instrumentations.undici) list.push(new UndiciInstrumentation());
   if (config.metrics.enabled && config.metrics.runtimeMetrics) list.push(new RuntimeNodeInstrumentation());
   return list;
+}
+
+let esmHooksRegistered = false;
+
+/**
+ * ESM `import express from 'express'` bypasses require(), so the express
+ * instrumentation only sees it through an import hook. A synchronous,
+ * in-thread hook limited to the patched packages keeps its cost to those
+ * imports. Only modules imported after start() are patched: start telltale
+ * before importing express.
+ */
+function registerEsmHooks(config: TelltaleConfig): void {
+  if (esmHooksRegistered || !config.instrumentations.express) return;
+  try {
+    if (!supportsSyncHooks()) return;
+    registerImportHooks({ include: ['express'] });
+    esmHooksRegistered = true;
+  } catch (err) {
+    diag.debug('telltale: could not register the ESM import hook', err);
+  }
 }
 
 /**

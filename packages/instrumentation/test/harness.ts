@@ -21,6 +21,8 @@ export interface TestSdk {
   /** Reads the metrics recorded so far; `metric` then looks them up. */
   collectMetrics(): Promise<void>;
   metric(name: string): MetricData | undefined;
+  /** Names of the metrics read by the last collectMetrics. */
+  names(): string[];
   warnings: string[];
   stop(): Promise<void>;
 }
@@ -74,6 +76,9 @@ export function startTestSdk(options: TelltaleOptions = {}): TestSdk {
     async stop() {
       await telltale.shutdown();
       exporter.reset();
+    },
+    names() {
+      return last?.scopeMetrics.flatMap((s) => s.metrics.map((m) => m.descriptor.name)) ?? [];
     },
     async collectMetrics() {
       last = (await reader.collect()).resourceMetrics;

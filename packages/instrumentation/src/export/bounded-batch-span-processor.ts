@@ -117,17 +117,24 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       };
       const timeout = setTimeout(() => settle(false), this.options.exportTimeoutMillis);
       timeout.unref();
-      context.with(suppressTracing(context.active()), () => {
-        try {
-          this.exporter.export(batch, (result) => {
-            if (result.code !== ExportResultCode.SUCCESS) diag.debug('telltale: span export failed', result.error);
-            settle(result.code === ExportResultCode.SUCCESS);
-          });
-        } catch (err) {
-          diag.debug('telltale: span exporter threw', err);
-          settle(false);
-        }
-      });
+      const doExport = (): void =>
+        context.with(suppressTracing(context.active()), () => {
+          try {
+            this.exporter.export(batch, (result) => {
+              if (result.code !== ExportResultCode.SUCCESS) diag.debug('telltale: span export failed', result.error);
+              settle(result.code === ExportResultCode.SUCCESS);
+            });
+          } catch (err) {
+            diag.debug('telltale: span exporter threw', err);
+            settle(false);
+          }
+        });
+      // Resource detectors may still be resolving (host id); the exporter must see their attributes.
+      const pending = batch.map((s) => s.resource).filter((r) => r.asyncAttributesPending);
+      if (pending.length === 0) doExport();
+      else {
+        Promise.all(pending.map((r) => r.waitForAsyncAttributes?.())).then(doExport, () => settle(false));
+      }
     });
     // An exporter may call back synchronously; only a pending export blocks the next one.
     if (!settled) this.exporting = exporting;
