@@ -1,0 +1,422 @@
+import { TELLTALE_SAFETY_EVENT } from '@telltale/conventions';
+import type { DecodeResult, SafetyEventView, Span } from '../span.ts';
+import { hex } from './hex.ts';
+import { KeyMatcher } from './key-matcher.ts';
+import {
+  A_COST_USD,
+  A_FIRST_TOKENS,
+  EVENT_ATTRIBUTE_KEYS,
+  newSafetyEvent,
+  newSpan,
+  R_SERVICE_NAME,
+  RESOURCE_ATTRIBUTE_KEYS,
+  SPAN_ATTRIBUTE_KEYS,
+  setEventString,
+  setSpanCost,
+  setSpanString,
+  setSpanTokens,
+} from './span-fields.ts';
+import { StringTable } from './string-table.ts';
+import { I64, LEN, VARINT, WireFailure, WireReader } from './wire-reader.ts';
+
+/**
+ * OTLP TracesData / ExportTraceServiceRequest (the same bytes) → Span[], read
+ * in place. Only what a Span holds is decoded; every other field, attribute
+ * and event is skipped by its length. Field numbers from opentelemetry-proto
+ * trace/v1/trace.proto and common/v1/common.proto:
+ *
+ *   TracesData      1 resource_spans
+ *   ResourceSpans   1 resource (Resource: 1 attributes)   2 scope_spans
+ *   ScopeSpans      2 spans
+ *   Span            1 trace_id  2 span_id  4 parent_span_id  8 end_time_unix_nano (fixed64)
+ *                   9 attributes  11 events  15 status (Status: 3 code)
+ *   Span.Event      1 time_unix_nano (fixed64)  2 name  3 attributes
+ *   KeyValue        1 key  2 value
+ *   AnyValue        1 string  2 bool  3 int  4 double  (5 array, 6 kvlist, 7 bytes: not scalars, ignored)
+ */
+
+const r = new WireReader();
+const strings = new StringTable();
+const spanKeys = new KeyMatcher(SPAN_ATTRIBUTE_KEYS);
+const resourceKeys = new KeyMatcher(RESOURCE_ATTRIBUTE_KEYS);
+const eventKeys = new KeyMatcher(EVENT_ATTRIBUTE_KEYS);
+const SAFETY_EVENT_NAME = new TextEncoder().encode(TELLTALE_SAFETY_EVENT);
+
+/** Where the reader is, for the failure message only (indices are cheap to keep). */
+const at = { rs: -1, resource: false, ss: -1, span: -1, part: '', index: -1 };
+
+/** The scalar an AnyValue held: set by readAnyValue. */
+const K_NONE = 0;
+const K_STRING = 1;
+const K_BOOL = 2;
+const K_INT = 3;
+const K_DOUBLE = 4;
+let valueKind = K_NONE;
+let valueNumber = 0;
+let valueStart = 0;
+let valueEnd = 0;
+
+/** The last trace id decoded: a collector record holds one trace, so its spans share one string. */
+let lastTraceStart = -1;
+let lastTraceId = '';
+let lastParentStart = -1;
+let lastParentId = '';
+
+/** Decodes protobuf TracesData (or ExportTraceServiceRequest). Never throws. */
+export function decodeOtlpProto(bytes: Uint8Array): DecodeResult {
+  r.reset(bytes);
+  at.rs = -1;
+  at.resource = false;
+  at.ss = -1;
+  at.span = -1;
+  at.part = '';
+  at.index = -1;
+  lastTraceStart = -1;
+  lastParentStart = -1;
+  const spans: Span[] = [];
+  try {
+    readTracesData(spans, r.buf.length);
+    return { ok: true, spans };
+  } catch (err) {
+    if (err instanceof WireFailure)
+      return { ok: false, reason: `protobuf: ${err.message} at byte ${err.offset} in ${path()}` };
+    return { ok: false, reason: `protobuf: unexpected decoder error at byte ${r.pos} in ${path()}: ${String(err)}` };
+  } finally {
+    r.release();
+    lastTraceId = '';
+    lastParentId = '';
+  }
+}
+
+function path(): string {
+  let p = 'TracesData';
+  if (at.rs >= 0) p += `.resource_spans[${at.rs}]`;
+  if (at.resource) p += '.resource';
+  if (at.ss >= 0) p += `.scope_spans[${at.ss}]`;
+  if (at.span >= 0) p += `.spans[${at.span}]`;
+  if (at.part !== '') p += at.index >= 0 ? `.${at.part}[${at.index}]` : `.${at.part}`;
+  return p;
+}
+
+function wrongType(field: string, wt: number, want: number): never {
+  return r.fail(`field ${field} has wire type ${wt}, expected ${want}`);
+}
+
+function readTracesData(spans: Span[], end: number): void {
+  let rs = 0;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    if (tag >>> 3 === 1) {
+      at.rs = rs++;
+      if ((tag & 7) !== LEN) wrongType('resource_spans', tag & 7, LEN);
+      readResourceSpans(spans, r.lengthEnd(end));
+      at.rs = -1;
+    } else r.skip(tag & 7, tag >>> 3, end);
+  }
+}
+
+let resService = '';
+let resVersion = '';
+
+function readResourceSpans(spans: Span[], end: number): void {
+  const first = spans.length;
+  resService = '';
+  resVersion = '';
+  let ss = 0;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field === 1) {
+      if (wt !== LEN) wrongType('resource', wt, LEN);
+      at.resource = true;
+      readResource(r.lengthEnd(end));
+      at.resource = false;
+    } else if (field === 2) {
+      if (wt !== LEN) wrongType('scope_spans', wt, LEN);
+      at.ss = ss++;
+      readScopeSpans(spans, r.lengthEnd(end));
+      at.ss = -1;
+    } else r.skip(wt, field, end);
+  }
+  // The resource may come after its spans on the wire; apply it once all are read.
+  if (resService !== '' || resVersion !== '') {
+    for (let i = first; i < spans.length; i++) {
+      const s = spans[i]!;
+      s.service = resService;
+      s.serviceVersion = resVersion;
+    }
+  }
+}
+
+function readResource(end: number): void {
+  let index = 0;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    if (tag >>> 3 === 1) {
+      if ((tag & 7) !== LEN) wrongType('attributes', tag & 7, LEN);
+      at.part = 'attributes';
+      at.index = index++;
+      const id = readKeyValue(r.lengthEnd(end), resourceKeys);
+      if (id >= 0) {
+        const v = scalarString();
+        if (id === R_SERVICE_NAME) resService = v;
+        else resVersion = v;
+      }
+    } else r.skip(tag & 7, tag >>> 3, end);
+  }
+  at.part = '';
+  at.index = -1;
+}
+
+function readScopeSpans(spans: Span[], end: number): void {
+  let n = 0;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    if (tag >>> 3 === 2) {
+      if ((tag & 7) !== LEN) wrongType('spans', tag & 7, LEN);
+      at.span = n++;
+      spans.push(readSpan(r.lengthEnd(end)));
+      at.span = -1;
+    } else r.skip(tag & 7, tag >>> 3, end);
+  }
+}
+
+function readSpan(end: number): Span {
+  const span = newSpan('', '', '', 0, 0);
+  const buf = r.buf;
+  let traceStart = -1;
+  let spanStart = -1;
+  let parentStart = -1;
+  let attrIndex = 0;
+  let eventIndex = 0;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    switch (field) {
+      case 1: {
+        if (wt !== LEN) wrongType('trace_id', wt, LEN);
+        const e = r.lengthEnd(end);
+        if (e - r.pos !== 16) r.fail(`trace_id is ${e - r.pos} bytes, expected 16`);
+        traceStart = r.pos;
+        r.pos = e;
+        break;
+      }
+      case 2: {
+        if (wt !== LEN) wrongType('span_id', wt, LEN);
+        const e = r.lengthEnd(end);
+        if (e - r.pos !== 8) r.fail(`span_id is ${e - r.pos} bytes, expected 8`);
+        spanStart = r.pos;
+        r.pos = e;
+        break;
+      }
+      case 4: {
+        if (wt !== LEN) wrongType('parent_span_id', wt, LEN);
+        const e = r.lengthEnd(end);
+        const len = e - r.pos;
+        if (len !== 8 && len !== 0) r.fail(`parent_span_id is ${len} bytes, expected 8 or 0`);
+        parentStart = len === 8 ? r.pos : -1;
+        r.pos = e;
+        break;
+      }
+      case 8:
+        if (wt !== I64) wrongType('end_time_unix_nano', wt, I64);
+        span.endTimeMs = r.fixed64Millis(end);
+        break;
+      case 9:
+        if (wt !== LEN) wrongType('attributes', wt, LEN);
+        at.part = 'attributes';
+        at.index = attrIndex++;
+        readSpanAttribute(span, r.lengthEnd(end));
+        break;
+      case 11:
+        if (wt !== LEN) wrongType('events', wt, LEN);
+        at.part = 'events';
+        at.index = eventIndex++;
+        readEvent(span, r.lengthEnd(end));
+        break;
+      case 15:
+        if (wt !== LEN) wrongType('status', wt, LEN);
+        at.part = 'status';
+        at.index = -1;
+        span.statusCode = readStatus(r.lengthEnd(end));
+        break;
+      default:
+        r.skip(wt, field, end);
+    }
+  }
+  at.part = '';
+  at.index = -1;
+  if (traceStart < 0) r.fail('span has no trace_id');
+  if (spanStart < 0) r.fail('span has no span_id');
+  if (lastTraceStart < 0 || !sameBytes(buf, traceStart, lastTraceStart, 16)) {
+    lastTraceStart = traceStart;
+    lastTraceId = hex(buf, traceStart, 16);
+  }
+  span.traceId = lastTraceId;
+  span.spanId = hex(buf, spanStart, 8);
+  if (parentStart >= 0) {
+    if (lastParentStart < 0 || !sameBytes(buf, parentStart, lastParentStart, 8)) {
+      lastParentStart = parentStart;
+      lastParentId = hex(buf, parentStart, 8);
+    }
+    span.parentSpanId = lastParentId;
+  }
+  return span;
+}
+
+function sameBytes(buf: Uint8Array, a: number, b: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
+
+function readSpanAttribute(span: Span, end: number): void {
+  const id = readKeyValue(end, spanKeys);
+  if (id < 0) return;
+  if (id < A_FIRST_TOKENS) setSpanString(span, id, scalarString());
+  else if (id === A_COST_USD) {
+    if (valueKind === K_INT || valueKind === K_DOUBLE) setSpanCost(span, valueNumber);
+  } else if (valueKind === K_INT || valueKind === K_DOUBLE) setSpanTokens(span, id, valueNumber);
+}
+
+/**
+ * Reads one KeyValue. Returns the key's id in `keys` (and leaves its scalar in
+ * valueKind/valueNumber/valueStart..valueEnd), or -1 without decoding the value
+ * when the key is not one the processor reads.
+ */
+function readKeyValue(end: number, keys: KeyMatcher): number {
+  let id = -1;
+  let vStart = -1;
+  let vEnd = -1;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field === 1) {
+      if (wt !== LEN) wrongType('key', wt, LEN);
+      const e = r.lengthEnd(end);
+      id = keys.matchBytes(r.buf, r.pos, e - r.pos);
+      r.pos = e;
+    } else if (field === 2) {
+      if (wt !== LEN) wrongType('value', wt, LEN);
+      vEnd = r.lengthEnd(end);
+      vStart = r.pos;
+      r.pos = vEnd;
+    } else r.skip(wt, field, end);
+  }
+  if (id < 0) return -1;
+  valueKind = K_NONE;
+  if (vStart >= 0) {
+    const resume = r.pos;
+    r.pos = vStart;
+    readAnyValue(vEnd);
+    r.pos = resume;
+  }
+  return id;
+}
+
+function readAnyValue(end: number): void {
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    switch (field) {
+      case 1: {
+        if (wt !== LEN) wrongType('string_value', wt, LEN);
+        valueEnd = r.lengthEnd(end);
+        valueStart = r.pos;
+        r.pos = valueEnd;
+        valueKind = K_STRING;
+        break;
+      }
+      case 2:
+        if (wt !== VARINT) wrongType('bool_value', wt, VARINT);
+        valueNumber = r.varint(end) === 0 ? 0 : 1;
+        valueKind = K_BOOL;
+        break;
+      case 3:
+        if (wt !== VARINT) wrongType('int_value', wt, VARINT);
+        valueNumber = r.int64(end);
+        valueKind = K_INT;
+        break;
+      case 4:
+        if (wt !== I64) wrongType('double_value', wt, I64);
+        valueNumber = r.double(end);
+        valueKind = K_DOUBLE;
+        break;
+      default:
+        // array, kvlist, bytes or a future kind: not a scalar the processor reads.
+        r.skip(wt, field, end);
+        valueKind = K_NONE;
+    }
+  }
+}
+
+/** The last AnyValue read, as text: strings as they are, numbers and booleans in their usual form. */
+function scalarString(): string {
+  switch (valueKind) {
+    case K_STRING:
+      return strings.get(r.buf, valueStart, valueEnd);
+    case K_INT:
+    case K_DOUBLE:
+      return String(valueNumber);
+    case K_BOOL:
+      return valueNumber === 1 ? 'true' : 'false';
+    default:
+      return '';
+  }
+}
+
+function readStatus(end: number): 0 | 1 | 2 {
+  let code = 0;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    if (tag >>> 3 === 3) {
+      if ((tag & 7) !== VARINT) wrongType('code', tag & 7, VARINT);
+      code = r.varint(end);
+    } else r.skip(tag & 7, tag >>> 3, end);
+  }
+  // A code from a future version of the enum is not an error this processor can act on.
+  return code === 1 || code === 2 ? code : 0;
+}
+
+/** Keeps `telltale.safety` events only; others are skipped after reading their name. */
+function readEvent(span: Span, end: number): void {
+  const start = r.pos;
+  let timeAt = -1;
+  let isSafety = false;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field === 1) {
+      if (wt !== I64) wrongType('time_unix_nano', wt, I64);
+      timeAt = r.pos;
+      r.pos += 8;
+      if (r.pos > end) r.fail('truncated fixed64', timeAt);
+    } else if (field === 2) {
+      if (wt !== LEN) wrongType('name', wt, LEN);
+      const e = r.lengthEnd(end);
+      isSafety = r.equals(r.pos, e - r.pos, SAFETY_EVENT_NAME);
+      r.pos = e;
+    } else if (field === 3 && wt !== LEN) wrongType('attributes', wt, LEN);
+    else r.skip(wt, field, end);
+  }
+  if (!isSafety) return;
+  let time = '0';
+  if (timeAt >= 0) {
+    r.pos = timeAt;
+    time = r.fixed64Decimal(end);
+  }
+  const event: SafetyEventView = newSafetyEvent(time);
+  r.pos = start;
+  while (r.pos < end) {
+    const tag = r.tag(end);
+    if (tag >>> 3 === 3 && (tag & 7) === LEN) {
+      const id = readKeyValue(r.lengthEnd(end), eventKeys);
+      if (id >= 0) setEventString(event, id, scalarString());
+    } else r.skip(tag & 7, tag >>> 3, end);
+  }
+  span.safetyEvents.push(event);
+}
