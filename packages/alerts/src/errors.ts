@@ -17,15 +17,23 @@ export class ConfigError extends AlertsError {
   }
 }
 
-/** A bad rule file: names the rule (index and name) and the field path. */
+/** A bad rule file: names the rule (index and name) and the field path within it. */
 export class RuleFileError extends AlertsError {
   override name = 'RuleFileError';
   readonly file: string;
+  /** The rule's index in `rules`, when the problem is in one rule. */
+  readonly index: number | undefined;
+  readonly ruleName: string | undefined;
+  /** The field path within the rule (or the file), dot-separated. */
   readonly path: string;
-  constructor(file: string, path: string, message: string) {
-    super(`invalid rule file ${file} at ${path}: ${message}`);
+  constructor(file: string, where: { index?: number; ruleName?: string; path: string }, message: string) {
+    const rule =
+      where.index === undefined ? '' : `rules[${where.index}]${where.ruleName ? ` (${where.ruleName})` : ''} `;
+    super(`invalid rule file ${file}: ${rule}at ${where.path || '(root)'}: ${message}`);
     this.file = file;
-    this.path = path;
+    this.index = where.index;
+    this.ruleName = where.ruleName;
+    this.path = where.path;
   }
 }
 
