@@ -9,6 +9,10 @@ export type { Price, PriceEntryInput } from './cost/price-table.ts';
 export { loadPriceTable, PriceTable, parsePriceFile, shippedPriceEntries } from './cost/price-table.ts';
 export type { CallCost } from './cost/pricing.ts';
 export { priceCall } from './cost/pricing.ts';
+export type { Decoder, DecoderOptions, Encoding } from './decode/decoders.ts';
+export { DEFAULT_MAX_INPUT_BYTES, decoderFor, ENCODINGS, isEncoding } from './decode/decoders.ts';
+export { decodeOtlpJson } from './decode/otlp-json.ts';
+export { decodeOtlpProto } from './decode/otlp-proto.ts';
 export type { Checkpoint } from './engine/checkpoint.ts';
 export { decodeCheckpointMetadata, encodeCheckpointMetadata } from './engine/checkpoint.ts';
 export type { EngineCounters, InvalidField } from './engine/counters.ts';
@@ -22,6 +26,14 @@ export type { HealthServer } from './metrics/health-server.ts';
 export { startHealthServer } from './metrics/health-server.ts';
 export { ProcessorMetrics } from './metrics/processor-metrics.ts';
 export type { DecodeResult, SafetyEventView, Span } from './span.ts';
+export type {
+  OtlpHttpReceiverOptions,
+  OtlpHttpReceiverServerOptions,
+  ReceiverOutcome,
+  RunningOtlpHttpReceiver,
+  SpanSink,
+} from './transport/http/receiver.ts';
+export { createOtlpHttpListener, startOtlpHttpReceiver } from './transport/http/receiver.ts';
 export type { KafkaProcessorOptions, KafkaProcessorTopics } from './transport/kafka/kafka-processor.ts';
 export { KafkaProcessor } from './transport/kafka/kafka-processor.ts';
 export type { CardinalityLimits, OverflowReason } from './windows/overflow.ts';
