@@ -31,6 +31,7 @@ const program = new Command('support-assistant')
   .option('--failure-rate <p>', 'probability that a call of the failing tool fails', positiveNumber, 1)
   .option('--overload-rate <p>', 'probability the primary model is overloaded', positiveNumber, 0.1)
   .option('--no-load', 'serve only; send no load')
+  .option('--no-metrics', 'send traces only (e.g. to a collector with a traces pipeline only)')
   .option('--seed <n>', 'seed of the workload and the assistant', positiveNumber, 1);
 
 program.parse();
@@ -44,6 +45,7 @@ const opts = program.opts<{
   failureRate: number;
   overloadRate: number;
   load: boolean;
+  metrics: boolean;
   seed: number;
 }>();
 
@@ -53,6 +55,7 @@ const telltale = start({
   serviceVersion: process.env.SERVICE_VERSION ?? '1.0.0',
   ...(opts.endpoint === undefined ? {} : { endpoint: opts.endpoint }),
   versions: { prompt: 'support-v3', policy: 'policy-2026-11', retrievalConfig: 'kb-v1' },
+  metrics: { enabled: opts.metrics },
 });
 const log = pino({ mixin: pinoMixin });
 
