@@ -11,7 +11,8 @@ import {
 /** Synthetic aggregates for tests: one shard's 10 s window of one key, with the counts given. */
 export interface AggregateSpec {
   shard?: string;
-  startMs: number;
+  /** Window start; the scenario fills in the current window when omitted. */
+  startMs?: number;
   sizeMs?: number;
   key?: Partial<AggregateKey>;
   tools?: Record<string, { calls: number; successes: number }>;
@@ -26,13 +27,14 @@ export interface AggregateSpec {
 export function aggregate(spec: AggregateSpec): AggregateRecord {
   const shard = spec.shard ?? 'otlp_spans/0';
   const key: AggregateKey = { service: 'support', workflow: 'refund', tenant: '', ...spec.key };
-  const endMs = spec.startMs + (spec.sizeMs ?? 10_000);
+  const startMs = spec.startMs ?? 0;
+  const endMs = startMs + (spec.sizeMs ?? 10_000);
   const counts = emptyCounts();
   return {
     schema: AGGREGATE_SCHEMA_V1,
-    id: aggregateId(shard, spec.startMs, endMs, key),
+    id: aggregateId(shard, startMs, endMs, key),
     shard,
-    window: { startMs: spec.startMs, endMs },
+    window: { startMs, endMs },
     key,
     ...counts,
     workflows: { ...counts.workflows, ...spec.workflows },

@@ -38,11 +38,12 @@ export class Tier {
   }
 
   /**
-   * Visits every series' counts in the `windowMs` ending with the bucket that
-   * holds `endMs` (that bucket included, so the newest data counts at once).
+   * Visits every series' counts in the `windowMs` before `endMs` (exclusive):
+   * at a bucket boundary exactly the last windowMs; between boundaries the
+   * current, partial bucket counts too, so the newest data counts at once.
    */
   scan(windowMs: number, endMs: number, visit: (series: string, counts: BucketCounts) => void): void {
-    const last = this.indexOf(endMs);
+    const last = this.indexOf(endMs - 1);
     const first = last - Math.round(windowMs / this.bucketMs) + 1;
     if (last - first + 1 <= this.buckets.size) {
       for (let i = first; i <= last; i++) {

@@ -61,8 +61,8 @@ describe('the window store', () => {
   it('caps tools and series, counting the rest under __overflow__', () => {
     const store = new WindowStore(options);
     const tools = Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((t) => [t, { calls: 1, successes: 1 }]));
-    store.apply(aggregate({ startMs: T0, tools }), T0);
-    const totals = toolTotals(store, 300_000, T0);
+    store.apply(aggregate({ startMs: T0, tools }), T0 + 10_000);
+    const totals = toolTotals(store, 300_000, T0 + 10_000);
     expect(Object.keys(totals).sort()).toEqual(['__overflow__', 'a', 'b', 'c']);
     expect(totals.__overflow__?.calls).toBe(2);
   });

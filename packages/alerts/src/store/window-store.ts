@@ -66,8 +66,8 @@ export class WindowStore {
   }
 
   /**
-   * Visits each series' counts over the `windowMs` ending now (the current
-   * bucket included), shifted back by `offsetMs`.
+   * Visits each series' counts over the `windowMs` before now (the current,
+   * partial bucket included), shifted back by `offsetMs`.
    */
   scan(windowMs: number, offsetMs: number, nowMs: number, visit: (key: SeriesKey, counts: BucketCounts) => void): void {
     const tier = this.#tierFor(windowMs, offsetMs);

@@ -52,8 +52,9 @@ export function toolSuccessValueNames(spec: ToolSuccessRuleSpec): string[] {
 /**
  * Tool success per group. burn_rate: burn = (1 − success ratio) / (1 −
  * objective) per window; a window pair fires when both burns exceed its
- * factor, the long window holds at least min_volume calls and the short one
- * any; $value is the highest long-window burn. threshold: the success ratio
+ * factor and both windows hold at least min_volume calls (so a low-traffic
+ * tool pages through the longer pair only, on more evidence); $value is the
+ * highest long-window burn. threshold: the success ratio
  * over `window` below `threshold` with at least min_volume calls.
  */
 export function evaluateToolSuccess(
@@ -113,7 +114,8 @@ export function evaluateToolSuccess(
       const short = burnOf.get(pair.short);
       if (!long || !short) continue;
       if (!Number.isNaN(long.burn) && !(long.burn <= value)) value = long.burn;
-      if (long.calls >= spec.min_volume && short.calls > 0 && long.burn > pair.factor && short.burn > pair.factor)
+      const enough = long.calls >= spec.min_volume && short.calls >= Math.max(1, spec.min_volume);
+      if (enough && long.burn > pair.factor && short.burn > pair.factor)
         active = true;
     }
     out.push({ labels, active, value, values });
