@@ -1,0 +1,124 @@
+import {
+  type AggregateRecord,
+  GEN_AI_OPERATION_NAME,
+  GEN_AI_TOOL_NAME,
+  OPERATION_EXECUTE_TOOL,
+  OPERATION_INVOKE_WORKFLOW,
+  TELLTALE_TENANT_ID,
+  TELLTALE_WORKFLOW_NAME,
+  TELLTALE_WORKFLOW_OUTCOME,
+} from '@telltale/conventions';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningEmbeddedProcessor, startEmbeddedProcessor } from './embedded-processor.ts';
+
+const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
+const ns = (ms: number) => String(BigInt(ms) * 1_000_000n);
+
+/** One workflow trace in OTLP JSON: a successful workflow with one good and one failed tool call. */
+function trace(endMs: number) {
+  const traceId = 'aa'.repeat(16);
+  const span = (id: string, parent: string | undefined, name: string, attrs: unknown[], error = false) => ({
+    traceId,
+    spanId: id.repeat(8),
+    ...(parent ? { parentSpanId: parent.repeat(8) } : {}),
+    name,
+    kind: 1,
+    startTimeUnixNano: ns(endMs - 100),
+    endTimeUnixNano: ns(endMs),
+    attributes: attrs,
+    status: { code: error ? 2 : 1 },
+  });
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', 'svc')] },
+        scopeSpans: [
+          {
+            spans: [
+              span('02', '01', 'execute_tool search', [
+                str(GEN_AI_OPERATION_NAME, OPERATION_EXECUTE_TOOL),
+                str(GEN_AI_TOOL_NAME, 'search'),
+              ]),
+              span(
+                '03',
+                '01',
+                'execute_tool search',
+                [str(GEN_AI_OPERATION_NAME, OPERATION_EXECUTE_TOOL), str(GEN_AI_TOOL_NAME, 'search')],
+                true,
+              ),
+              span('01', undefined, 'invoke_workflow answer', [
+                str(GEN_AI_OPERATION_NAME, OPERATION_INVOKE_WORKFLOW),
+                str(TELLTALE_WORKFLOW_NAME, 'answer'),
+                str(TELLTALE_WORKFLOW_OUTCOME, 'success'),
+                str(TELLTALE_TENANT_ID, 'acme'),
+              ]),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe('the embedded processor', () => {
+  let running: RunningEmbeddedProcessor | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+
+  it('turns spans posted over OTLP/HTTP into aggregates once the wall clock passes window and grace', async () => {
+    let clock = 1_000_000;
+    const aggregates: AggregateRecord[] = [];
+    running = await startEmbeddedProcessor({
+      host: '127.0.0.1',
+      port: 0,
+      windowMs: 5000,
+      graceMs: 2000,
+      tickMs: 10,
+      now: () => clock,
+      logger: pino({ level: 'silent' }),
+      onOutput: (out) => aggregates.push(...out.aggregates),
+    });
+    const res = await fetch(`${running.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(trace(1_000_500)),
+    });
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(aggregates).toEqual([]);
+    clock = 1_000_000 + 5000 + 2000;
+    await expect.poll(() => aggregates.length, { timeout: 2000 }).toBeGreaterThan(0);
+    const agg = aggregates.find((a) => a.key.workflow === 'answer');
+    expect(agg?.key).toEqual({ service: 'svc', workflow: 'answer', tenant: 'acme' });
+    expect(agg?.workflows.success).toBe(1);
+    const search = aggregates.map((a) => a.tools.search ?? { calls: 0, successes: 0 });
+    expect(search.reduce((n, t) => n + t.calls, 0)).toBe(2);
+    expect(search.reduce((n, t) => n + t.successes, 0)).toBe(1);
+    const exposition = await running.metrics.registry.metrics();
+    expect(exposition).toMatch(/^telltale_processor_spans_total 3$/m);
+    expect(exposition).toMatch(/^telltale_processor_records_total 1$/m);
+  });
+
+  it('delivers what open windows hold when stopped', async () => {
+    const aggregates: AggregateRecord[] = [];
+    const p = await startEmbeddedProcessor({
+      host: '127.0.0.1',
+      port: 0,
+      windowMs: 5000,
+      graceMs: 2000,
+      now: () => 0,
+      logger: pino({ level: 'silent' }),
+      onOutput: (out) => aggregates.push(...out.aggregates),
+    });
+    await fetch(`${p.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(trace(2_000_000)),
+    });
+    await p.stop();
+    expect(aggregates.some((a) => a.workflows.success === 1)).toBe(true);
+  });
+});

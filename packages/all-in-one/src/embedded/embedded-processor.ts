@@ -1,0 +1,96 @@
+import {
+  Engine,
+  type EngineOutput,
+  loadPriceTable,
+  newCounters,
+  ProcessorMetrics,
+  type RunningOtlpHttpReceiver,
+  startOtlpHttpReceiver,
+} from '@telltale/processor';
+import type { Logger } from 'pino';
+
+/**
+ * The processor engine fed by the embedded OTLP/HTTP receiver instead of
+ * Kafka: one shard (`embedded`), positions counted per request, and stream
+ * time driven by the wall clock so windows close when traffic goes quiet.
+ * Every aggregate and safety event the engine produces goes to `onOutput`
+ * (the alert service, in the all-in-one) as soon as it exists.
+ */
+
+export interface EmbeddedProcessorOptions {
+  host: string;
+  port: number;
+  windowMs: number;
+  graceMs: number;
+  /** Event time a trace waits after its workflow span for late children; ≤ graceMs. Default half the grace. */
+  joinWaitMs?: number;
+  /** Price overrides (YAML/JSON), on top of the shipped table. */
+  pricesFile?: string;
+  onOutput: (output: EngineOutput) => void;
+  logger: Logger;
+  /** How often stream time catches up with the wall clock. Default 1 s. */
+  tickMs?: number;
+  /** The wall clock (tests pass their own). */
+  now?: () => number;
+}
+
+export interface RunningEmbeddedProcessor {
+  /** Base OTLP/HTTP URL; traces go to `${url}/v1/traces`. */
+  url: string;
+  port: number;
+  metrics: ProcessorMetrics;
+  /** Stops receiving, closes every open window and trace, delivers what they hold. */
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedProcessor(opts: EmbeddedProcessorOptions): Promise<RunningEmbeddedProcessor> {
+  const log = opts.logger.child({ component: 'processor' });
+  const now = opts.now ?? Date.now;
+  const counters = newCounters();
+  const engine = new Engine({
+    shard: 'embedded',
+    prices: loadPriceTable(opts.pricesFile),
+    window: { sizeMs: opts.windowMs, graceMs: opts.graceMs },
+    joinWaitMs: opts.joinWaitMs ?? Math.floor(opts.graceMs / 2),
+    counters,
+  });
+  const metrics = new ProcessorMetrics(counters, { defaultMetrics: false });
+  metrics.observeOpenState(
+    () => engine.openTraces,
+    () => engine.openWindows,
+  );
+  const deliver = (): void => {
+    const out = engine.drain();
+    if (out.aggregates.length > 0 || out.safetyEvents.length > 0) opts.onOutput(out);
+  };
+  let position = 0n;
+  const receiver: RunningOtlpHttpReceiver = await startOtlpHttpReceiver({
+    host: opts.host,
+    port: opts.port,
+    logger: log,
+    sink: (spans) => {
+      engine.process(spans, position++);
+      deliver();
+    },
+    onOutcome: (o) => {
+      if (o.path === '/v1/traces') metrics.records.inc();
+    },
+  });
+  const tick = setInterval(() => {
+    engine.advance(now());
+    deliver();
+  }, opts.tickMs ?? 1000);
+  tick.unref();
+  log.debug({ url: receiver.url }, 'embedded processor receiving');
+  return {
+    url: receiver.url,
+    port: receiver.port,
+    metrics,
+    async stop() {
+      clearInterval(tick);
+      await receiver.close();
+      engine.flush();
+      deliver();
+    },
+  };
+}
