@@ -101,9 +101,8 @@ export function encodeTracesData(spans: readonly Span[]): Uint8Array {
     }
     w.ldelim();
   }
-  w.ldelim();
-  w.ldelim();
-  w.ldelim();
+  w.ldelim(); // scope_spans
+  w.ldelim(); // resource_spans
   return w.finish();
 }
 

@@ -11,9 +11,9 @@ import type { SafetyEventView, Span } from '../src/span.ts';
  * 5 s nothing is late and every join completes: the truth is exact.
  */
 export const WORKLOAD_WINDOW_MS = 10_000;
-/** Price the workload's priced model uses: $1 input and $3 output per million tokens. */
+/** Price of the workload's priced model (not in the shipped table): $1 input and $3 output per million tokens. */
 export const WORKLOAD_PRICES = [
-  { provider: 'openai', model: 'gpt-4o-mini', validFrom: '2020-01-01', usdPerMillion: { input: '1', output: '3' } },
+  { provider: 'acme', model: 'acme-chat-1', validFrom: '2020-01-01', usdPerMillion: { input: '1', output: '3' } },
 ];
 
 export interface WorkloadTrace {
@@ -96,7 +96,7 @@ export function generateWorkload(opts: { traces: number; seed: number; startMs?:
       if (int(7) === 0) events.push(event(end, 'policy_triggered', `pii-${int(2)}`));
       safetyEvents += events.length;
       const error = int(6) === 0;
-      const model = kind === 2 ? 'in-house-llm' : 'gpt-4o-mini';
+      const model = kind === 2 ? 'in-house-llm' : 'acme-chat-1';
       spans.push(
         blank({
           ...base,
@@ -104,7 +104,7 @@ export function generateWorkload(opts: { traces: number; seed: number; startMs?:
           parentSpanId: wfId,
           endTimeMs: end,
           operation: 'chat',
-          provider: 'openai',
+          provider: 'acme',
           requestModel: model,
           inputTokens: input,
           outputTokens: output,
@@ -116,8 +116,8 @@ export function generateWorkload(opts: { traces: number; seed: number; startMs?:
       const pico = kind === 0 ? BigInt(micro) * 1_000_000n : kind === 1 ? BigInt(input + 3 * output) * 1_000_000n : 0n;
       const c = at(end, service, workflow, tenant);
       const m = emptyCounts();
-      m.models[`openai/${model}`] = {
-        provider: 'openai',
+      m.models[`acme/${model}`] = {
+        provider: 'acme',
         model,
         calls: 1,
         errors: error ? 1 : 0,

@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { decodeOtlpProto } from '../src/decode/otlp-proto.ts';
+import { encodeTracesData } from './otlp-encode.ts';
+import { generateWorkload } from './workload.ts';
+
+describe('test workload wire bytes', () => {
+  it('decode back to exactly the spans the workload generated', () => {
+    const w = generateWorkload({ traces: 30, seed: 9 });
+    for (const t of w.traces) expect(decodeOtlpProto(encodeTracesData(t.spans))).toEqual({ ok: true, spans: t.spans });
+  });
+});
