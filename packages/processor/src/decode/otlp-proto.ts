@@ -1,6 +1,6 @@
 import { TELLTALE_SAFETY_EVENT } from '@telltale/conventions';
 import type { DecodeResult, SafetyEventView, Span } from '../span.ts';
-import { hex } from './hex.ts';
+import { hex8, hex16 } from './hex.ts';
 import { KeyMatcher } from './key-matcher.ts';
 import {
   A_COST_USD,
@@ -252,14 +252,14 @@ function readSpan(end: number): Span {
   if (spanStart < 0) r.fail('span has no span_id');
   if (lastTraceStart < 0 || !sameBytes(buf, traceStart, lastTraceStart, 16)) {
     lastTraceStart = traceStart;
-    lastTraceId = hex(buf, traceStart, 16);
+    lastTraceId = hex16(buf, traceStart);
   }
   span.traceId = lastTraceId;
-  span.spanId = hex(buf, spanStart, 8);
+  span.spanId = hex8(buf, spanStart);
   if (parentStart >= 0) {
     if (lastParentStart < 0 || !sameBytes(buf, parentStart, lastParentStart, 8)) {
       lastParentStart = parentStart;
-      lastParentId = hex(buf, parentStart, 8);
+      lastParentId = hex8(buf, parentStart);
     }
     span.parentSpanId = lastParentId;
   }
@@ -286,6 +286,23 @@ function readSpanAttribute(span: Span, end: number): void {
  * when the key is not one the processor reads.
  */
 function readKeyValue(end: number, keys: KeyMatcher): number {
+  const buf = r.buf;
+  const p = r.pos;
+  // Fast path, the layout every SDK writes: key (tag 0x0a, 1-byte length), then value (0x12, 1-byte length), nothing else.
+  if (buf[p] === 0x0a) {
+    const klen = buf[p + 1]!;
+    const v = p + 2 + klen;
+    if (klen < 0x80 && v + 2 <= end && buf[v] === 0x12 && buf[v + 1]! < 0x80 && v + 2 + buf[v + 1]! === end) {
+      const id = keys.matchBytes(buf, p + 2, klen);
+      if (id >= 0) {
+        valueKind = K_NONE;
+        r.pos = v + 2;
+        readAnyValue(end);
+      }
+      r.pos = end;
+      return id;
+    }
+  }
   let id = -1;
   let vStart = -1;
   let vEnd = -1;

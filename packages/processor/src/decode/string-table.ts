@@ -35,10 +35,13 @@ export class StringTable {
     const len = end - start;
     if (len === 0) return '';
     if (len > this.#maxLength) return buf.toString('utf8', start, end);
-    // FNV-1a over the bytes.
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    const slot = (h ^ (h >>> 15)) & this.#mask;
+    // Hash a sample, not every byte: length, the first byte, the middle one and the last four (where
+    // values like tenant-41 and tenant-42 differ). The byte comparison below decides equality.
+    let h = Math.imul(len, 0x9e3779b1) ^ buf[start]!;
+    h = Math.imul(h ^ buf[start + (len >> 1)]!, 0x01000193);
+    h = Math.imul(h ^ buf[end - 1]!, 0x01000193);
+    if (len >= 4) h = Math.imul(h ^ (buf[end - 2]! | (buf[end - 3]! << 8) | (buf[end - 4]! << 16)), 0x01000193);
+    const slot = (h ^ (h >>> 13) ^ (h >>> 21)) & this.#mask;
     const base = slot * this.#maxLength;
     const arena = this.#arena;
     if (this.#lengths[slot] === len) {
