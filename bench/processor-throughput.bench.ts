@@ -64,7 +64,7 @@ function idBytes(r: () => number, n: number): Uint8Array {
   return b;
 }
 
-const nanos = (ms: number) => protobuf.util.Long.fromString(String(BigInt(ms) * 1_000_000n + 123_456n), true);
+const nanos = (ms: number) => String(BigInt(ms) * 1_000_000n + 123_456n);
 
 /** One collector record: one resource, one scope, one trace with a workflow, 2 model calls and a tool call. */
 function record(n: number, r: () => number): Uint8Array {
