@@ -106,6 +106,9 @@ export const alertsConfigSchema = z
         workflows: positive(500),
         tenants: positive(1_000),
         tools: positive(500),
+        /** Distinct provider/model pairs and safety policies on the counters. */
+        models: positive(200),
+        policies: positive(200),
         /** Distinct (service, workflow, tenant) keys, the series the store sums per window. */
         keys: positive(5_000),
       })

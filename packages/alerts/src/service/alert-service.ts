@@ -1,0 +1,211 @@
+import { type AggregateRecord, aggregateRecordSchema } from '@telltale/conventions';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { AlertsConfig } from '../config/schema.ts';
+import { parseDuration } from '../duration.ts';
+import { AlertEngine } from '../engine/alert-engine.ts';
+import { type AggregateOutcome, AlertMetrics } from '../metrics/alert-metrics.ts';
+import { createChannels } from '../notify/channel-factory.ts';
+import { createPager, type Pager } from '../notify/dispatcher.ts';
+import type { AlertNotification, NotificationChannel } from '../notify/notification.ts';
+import type { CompiledRule } from '../rules/compiled-rule.ts';
+import { loadRuleFile } from '../rules/load.ts';
+import { WindowStore } from '../store/window-store.ts';
+import { StateFiles } from './state-files.ts';
+
+export interface AlertServiceDeps {
+  logger: Logger;
+  /** Channels to use instead of those the config describes (embedding, tests). */
+  channels?: NotificationChannel[];
+  /** Rules to use instead of the config's rule file. */
+  rules?: CompiledRule[];
+  /** Wall clock in ms; default Date.now. */
+  now?: () => number;
+}
+
+export type ApplyResult =
+  | { outcome: Exclude<AggregateOutcome, 'invalid'> }
+  | { outcome: 'invalid'; issues: z.core.$ZodIssue[] };
+
+/**
+ * The alert service without its transports: rules, the window store, the
+ * engine, the pager, the metrics and the state files, wired together. Kafka,
+ * HTTP and the embedded all-in-one feed it through `apply`; a timer (or the
+ * caller) drives `evaluate`.
+ */
+export class AlertService {
+  readonly config: AlertsConfig;
+  readonly rules: readonly CompiledRule[];
+  readonly store: WindowStore;
+  readonly engine: AlertEngine;
+  readonly metrics: AlertMetrics;
+  readonly pager: Pager;
+  readonly logger: Logger;
+  readonly #files: StateFiles;
+  readonly #now: () => number;
+  #baseUrl = 'http://localhost';
+  #storeDirty = false;
+  #timer: NodeJS.Timeout | undefined;
+  #evaluating: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(config: AlertsConfig, deps: AlertServiceDeps) {
+    this.config = config;
+    this.logger = deps.logger;
+    this.#now = deps.now ?? Date.now;
+    this.rules = deps.rules ?? loadRuleFile(config.rules.file);
+    this.#files = new StateFiles(config.state.dir);
+    const ratioWindowMs = parseDuration(config.metrics.ratioWindow) as number;
+    const lookbackMs = Math.max(
+      ratioWindowMs,
+      ...this.rules.flatMap((r) => r.windows.map((w) => w.windowMs + w.offsetMs)),
+    );
+    this.store = new WindowStore({
+      lookbackMs,
+      marginMs: config.state.idRetentionMargin,
+      limits: config.limits,
+    });
+    const storeSnapshot = this.#files.readStore();
+    if (storeSnapshot) this.store.restore(storeSnapshot);
+    const state = this.#files.readAlertState();
+    this.engine = new AlertEngine(
+      this.rules,
+      { generatorUrl: (key) => `${this.#baseUrl}/api/v1/alerts/${encodeURIComponent(key)}` },
+      state?.engine,
+    );
+    let pager: Pager | undefined;
+    this.metrics = new AlertMetrics({
+      tenantLabel: config.metrics.tenantLabel,
+      maxTenants: config.metrics.maxTenants,
+      limits: config.limits,
+      ratioWindowMs,
+      ratioWindow: config.metrics.ratioWindow,
+      sources: {
+        store: this.store,
+        alerts: () => this.engine.alerts(),
+        rules: () => this.engine.rules(),
+        evaluatedAt: () => this.engine.evaluatedAt,
+        pendingDeliveries: () => pager?.pending().length ?? 0,
+      },
+      now: this.#now,
+    });
+    const channels =
+      deps.channels ?? createChannels(config.channels, { externalUrl: config.server.externalUrl ?? undefined });
+    pager = createPager({
+      channels,
+      routes: deps.channels ? [] : config.routes,
+      resendIntervalMs: config.pager.resendInterval,
+      logger: this.logger,
+      onDelivery: (channel, ok, attempts) => this.metrics.recordDelivery(channel, ok, attempts),
+      now: this.#now,
+    });
+    this.pager = pager;
+    // Incidents paged before a restart are not paged again; what was owed still goes out.
+    this.pager.restore(this.engine.firing(), state?.pending ?? []);
+    if (state)
+      this.logger.info(
+        { alerts: this.engine.alerts().length, pending: state.pending.length, storeIds: this.store.stats().ids },
+        'alert state restored',
+      );
+  }
+
+  /** The base URL alerts link back to (generatorURL); set once the server listens. */
+  setBaseUrl(url: string): void {
+    this.#baseUrl = url.replace(/\/+$/, '');
+  }
+
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
+  /**
+   * Validates and applies one aggregate, exactly once by id. Invalid input is
+   * counted and reported, never thrown. Call `flush()` to make it durable.
+   */
+  apply(input: unknown): ApplyResult {
+    const parsed = aggregateRecordSchema.safeParse(input);
+    if (!parsed.success) {
+      this.metrics.recordAggregate('invalid');
+      return { outcome: 'invalid', issues: parsed.error.issues };
+    }
+    return { outcome: this.applyRecord(parsed.data) };
+  }
+
+  /** Applies an aggregate already validated against the schema. */
+  applyRecord(aggregate: AggregateRecord): Exclude<AggregateOutcome, 'invalid'> {
+    const outcome = this.store.apply(aggregate, this.#now());
+    this.metrics.recordAggregate(outcome, aggregate);
+    if (outcome === 'applied') this.#storeDirty = true;
+    return outcome;
+  }
+
+  /** Writes the store (counts and applied ids) if anything was applied since the last write. */
+  flush(): void {
+    if (!this.#storeDirty) return;
+    this.#storeDirty = false;
+    this.store.prune(this.#now());
+    try {
+      this.#files.writeStore(this.store.snapshot());
+    } catch (err) {
+      this.#storeDirty = true;
+      throw err;
+    }
+  }
+
+  /**
+   * One evaluation: every rule at the current time, state changes handed to
+   * the pager, the alert state written (with the deliveries still owed)
+   * before anything else, then due retries and re-sends.
+   */
+  evaluate(): Promise<AlertNotification[]> {
+    const run = this.#evaluating.then(() => this.#evaluateOnce());
+    this.#evaluating = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  async #evaluateOnce(): Promise<AlertNotification[]> {
+    const now = this.#now();
+    this.store.prune(now);
+    const notifications = this.engine.evaluate(this.store, now);
+    const deliveries = notifications.map((n) => {
+      this.logger.info(
+        { rule: n.ruleName, action: n.action, dedupKey: n.dedupKey, labels: n.labels, values: n.values },
+        n.action === 'trigger' ? 'alert firing' : 'alert resolved',
+      );
+      return this.pager.notify(n);
+    });
+    this.persistAlertState();
+    this.flush();
+    await Promise.all([...deliveries, this.pager.tick(now)]);
+    // Deliveries settled: what is still owed is smaller now.
+    if (notifications.length > 0) this.persistAlertState();
+    return notifications;
+  }
+
+  persistAlertState(): void {
+    this.#files.writeAlertState({ engine: this.engine.snapshot(), pending: this.pager.pending() });
+  }
+
+  /** Evaluates every `rules.evaluationInterval` until `close()`. */
+  startEvaluating(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setInterval(() => {
+      this.evaluate().catch((err: unknown) => this.logger.error({ err }, 'evaluation failed'));
+    }, this.config.rules.evaluationInterval);
+  }
+
+  /** Stops evaluating, writes the state, and lets deliveries under way finish (bounded). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#evaluating;
+    this.flush();
+    this.persistAlertState();
+    await this.pager.close();
+    this.persistAlertState();
+  }
+}

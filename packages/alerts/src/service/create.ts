@@ -1,0 +1,131 @@
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+import { type Logger, pino } from 'pino';
+import { createApp } from '../api/app.ts';
+import { parseConfig } from '../config/load.ts';
+import type { AlertsConfig, AlertsConfigInput } from '../config/schema.ts';
+import type { AlertNotification, NotificationChannel } from '../notify/notification.ts';
+import type { CompiledRule } from '../rules/compiled-rule.ts';
+import { KafkaAggregateSource } from '../source/kafka.ts';
+import { createKafka } from '../source/kafka-client.ts';
+import { AlertService, type ApplyResult } from './alert-service.ts';
+
+export interface CreateAlertServiceOptions {
+  logger?: Logger;
+  /** Channels instead of those the config describes. */
+  channels?: NotificationChannel[];
+  /** Rules instead of the config's rule file. */
+  rules?: CompiledRule[];
+}
+
+export interface RunningAlertService {
+  readonly service: AlertService;
+  /** The HTTP port (/metrics, /api/v1/*, /healthz, /readyz). */
+  readonly port: number;
+  /** Base URL of the HTTP API. */
+  readonly url: string;
+  /** Applies one aggregate in-process (validated, exactly once by id); durable at the next evaluation. */
+  apply(aggregate: unknown): ApplyResult;
+  /** Evaluates the rules now (the timer does it every rules.evaluationInterval). */
+  evaluate(): Promise<AlertNotification[]>;
+  /** Graceful stop: stop consuming, persist the state, let deliveries finish, close the server. */
+  stop(): Promise<void>;
+  /** Settles if the Kafka consumer crashes for good (never, without Kafka). */
+  readonly crashed: Promise<Error>;
+}
+
+/**
+ * The alert service, started: the HTTP server, the evaluation timer and,
+ * when `kafka.enabled`, the Kafka consumer. With Kafka off (the embedded
+ * all-in-one), aggregates come in through `apply` or POST /api/v1/aggregates.
+ */
+export async function createAlertService(
+  input: AlertsConfigInput | AlertsConfig,
+  options: CreateAlertServiceOptions = {},
+): Promise<RunningAlertService> {
+  const config = parseConfig(input);
+  const logger = options.logger ?? pino({ name: 'telltale-alerts', level: config.log.level });
+  const service = new AlertService(config, {
+    logger,
+    ...(options.channels ? { channels: options.channels } : {}),
+    ...(options.rules ? { rules: options.rules } : {}),
+  });
+  let source: KafkaAggregateSource | undefined;
+  let onCrash: (err: Error) => void = () => {};
+  const crashed = new Promise<Error>((resolve) => {
+    onCrash = resolve;
+  });
+  const app = createApp(service, {
+    ready: () => {
+      if (source && !source.ready) return { ready: false, reason: 'not (yet) in the Kafka consumer group' };
+      return { ready: true };
+    },
+  });
+  const server = await listen(app, config.server.host, config.server.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? hostname() : config.server.host;
+  const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  service.setBaseUrl(config.server.externalUrl ?? `http://${host}:${port}`);
+  try {
+    if (config.kafka.enabled) {
+      source = new KafkaAggregateSource({
+        kafka: createKafka(config.kafka, logger),
+        topic: config.kafka.topic,
+        groupId: config.kafka.groupId,
+        fromBeginning: config.kafka.fromBeginning,
+        sink: service,
+        logger: logger.child({ component: 'kafka' }),
+      });
+      source.onCrash(onCrash);
+      await source.start();
+    }
+  } catch (err) {
+    await closeServer(server);
+    await service.close();
+    throw err;
+  }
+  service.startEvaluating();
+  logger.info(
+    {
+      port,
+      rules: service.rules.map((r) => r.name),
+      kafka: config.kafka.enabled
+        ? { brokers: config.kafka.brokers, topic: config.kafka.topic, groupId: config.kafka.groupId }
+        : false,
+      channels: config.channels.map((c) => `${c.name} (${c.type})`),
+      stateDir: config.state.dir,
+    },
+    'telltale alerts started',
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    service,
+    port,
+    url,
+    apply: (aggregate) => service.apply(aggregate),
+    evaluate: () => service.evaluate(),
+    crashed,
+    stop() {
+      stopping ??= (async () => {
+        await source?.stop();
+        await service.close();
+        await closeServer(server);
+      })();
+      return stopping;
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
