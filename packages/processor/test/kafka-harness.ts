@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { AggregateCounts, AggregateRecord, SafetyEventRecord } from '@telltale/conventions';
-import { Kafka, type KafkaMessage, logLevel, type Message } from 'kafkajs';
+import { CompressionTypes, Kafka, type KafkaMessage, logLevel, type Message } from 'kafkajs';
 import { expect } from 'vitest';
 import { freePort, httpReady, type ManagedProcess, startProcess, waitUntil } from '../../../test/infra/index.ts';
 import type { Span } from '../src/span.ts';
-import { encodeTracesData } from './otlp-encode.ts';
+import { encodeTracesData, encodeTracesDataJson } from './otlp-encode.ts';
 import { canonical, mergeRecords, WORKLOAD_PRICES, type Workload } from './workload.ts';
 
 const repo = resolve(import.meta.dirname, '../../..');
@@ -27,12 +27,14 @@ export function kafkaClient(brokers: string[]): Kafka {
  * per trace slice (the collector splits per resource × scope × trace), keyed
  * by trace id, protobuf TracesData.
  */
-export function workloadMessages(w: Workload): Message[] {
+export function workloadMessages(w: Workload, encoding: 'otlp_proto' | 'otlp_json' = 'otlp_proto'): Message[] {
+  const encode = (spans: Span[]) =>
+    encoding === 'otlp_proto' ? Buffer.from(encodeTracesData(spans)) : Buffer.from(encodeTracesDataJson(spans));
   const out: Message[] = [];
   for (const t of w.traces) {
     const cut = Math.max(1, Math.floor(t.spans.length / 2));
-    out.push({ key: t.traceId, value: Buffer.from(encodeTracesData(t.spans.slice(0, cut))) });
-    if (cut < t.spans.length) out.push({ key: t.traceId, value: Buffer.from(encodeTracesData(t.spans.slice(cut))) });
+    out.push({ key: t.traceId, value: encode(t.spans.slice(0, cut)) });
+    if (cut < t.spans.length) out.push({ key: t.traceId, value: encode(t.spans.slice(cut)) });
   }
   return out;
 }
@@ -42,7 +44,11 @@ export function workloadMessages(w: Workload): Message[] {
  * it contributes nothing, but moves every partition's stream time past the
  * last window's grace, so every window closes (in production, traffic does this).
  */
-export function tickMessages(w: Workload, partitions: number): Message[] {
+export function tickMessages(
+  w: Workload,
+  partitions: number,
+  encoding: 'otlp_proto' | 'otlp_json' = 'otlp_proto',
+): Message[] {
   return Array.from({ length: partitions }, (_, partition) => {
     const span: Span = {
       ...w.traces[0]?.spans[0],
@@ -56,16 +62,27 @@ export function tickMessages(w: Workload, partitions: number): Message[] {
       costUsd: undefined,
       safetyEvents: [],
     } as Span;
-    return { partition, key: `tick-${partition}`, value: Buffer.from(encodeTracesData([span])) };
+    const value = encoding === 'otlp_proto' ? encodeTracesData([span]) : encodeTracesDataJson([span]);
+    return { partition, key: `tick-${partition}`, value: Buffer.from(value) };
   });
 }
 
-export async function produce(brokers: string[], topic: string, messages: Message[]): Promise<void> {
+export async function produce(
+  brokers: string[],
+  topic: string,
+  messages: Message[],
+  options: { gzip?: boolean } = {},
+): Promise<void> {
   const producer = kafkaClient(brokers).producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 200)
-      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 200) });
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.slice(i, i + 200),
+        ...(options.gzip ? { compression: CompressionTypes.GZIP } : {}),
+      });
   } finally {
     await producer.disconnect();
   }
@@ -143,6 +160,7 @@ export async function startCli(opts: {
   topics: Topics;
   groupId: string;
   pricesFile: string;
+  encoding?: 'otlp_proto' | 'otlp_json';
 }): Promise<ManagedProcess & { port: number }> {
   const port = await freePort();
   const p = await startProcess({
@@ -161,6 +179,7 @@ export async function startCli(opts: {
       TELLTALE_SERVER_HOST: '127.0.0.1',
       TELLTALE_SERVER_PORT: String(port),
       TELLTALE_LOG_LEVEL: 'info',
+      TELLTALE_ENCODING: opts.encoding ?? 'otlp_proto',
     },
     ready: () => httpReady(`http://127.0.0.1:${port}/readyz`),
     timeoutMs: 90_000,

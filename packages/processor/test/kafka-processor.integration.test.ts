@@ -92,6 +92,21 @@ describe('telltale-processor against a real Kafka broker', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('reads otlp_json records from gzip-compressed batches to exactly the ground truth', async () => {
+    const { topics, groupId } = await setup('json-gzip');
+    const w = generateWorkload({ traces: 200, seed: 55 });
+    await produce(
+      brokers,
+      topics.spans,
+      [...workloadMessages(w, 'otlp_json'), ...tickMessages(w, PARTITIONS, 'otlp_json')],
+      { gzip: true },
+    );
+    const aggregates = await reader(topics.aggregates);
+    const cli = await startCli({ name: 'processor-json', brokers, topics, groupId, pricesFile, encoding: 'otlp_json' });
+    cleanups.push(() => cli.stop());
+    await waitForTruth(aggregates, w, 'ground truth from otlp_json + gzip');
+  });
+
   it('a processor killed with SIGKILL at a random moment and restarted still yields exactly the ground truth', async () => {
     const { topics, groupId } = await setup('sigkill');
     const w = generateWorkload({ traces: 400, seed: 22 });

@@ -138,3 +138,73 @@ function fixed64(w: protobuf.Writer, field: number, v: bigint): void {
   w.fixed32(Number(v & 0xffffffffn));
   w.fixed32(Number(v >> 32n));
 }
+
+type JsonValue = { stringValue: string } | { intValue: string } | { doubleValue: number };
+
+/** The same spans as OTLP/JSON TracesData (encoding otlp_json): hex ids, int64 as decimal strings. */
+export function encodeTracesDataJson(spans: readonly Span[]): string {
+  const first = spans[0];
+  const attrs = (pairs: [string, JsonValue | undefined][]) =>
+    pairs.filter((p): p is [string, JsonValue] => p[1] !== undefined).map(([key, value]) => ({ key, value }));
+  const str = (v: string): JsonValue | undefined => (v ? { stringValue: v } : undefined);
+  const int = (v: number): JsonValue | undefined => (v ? { intValue: String(v) } : undefined);
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: {
+          attributes: attrs([
+            [SERVICE_NAME, str(first?.service ?? '')],
+            [SERVICE_VERSION, str(first?.serviceVersion ?? '')],
+          ]),
+        },
+        scopeSpans: [
+          {
+            scope: { name: '@telltale/instrumentation' },
+            spans: spans.map((s) => {
+              const endNs = BigInt(s.endTimeMs) * 1_000_000n;
+              return {
+                traceId: s.traceId,
+                spanId: s.spanId,
+                ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
+                name: s.operation || 'span',
+                kind: 1,
+                startTimeUnixNano: (endNs - 1_000_000n).toString(),
+                endTimeUnixNano: endNs.toString(),
+                attributes: attrs([
+                  [GEN_AI_OPERATION_NAME, str(s.operation)],
+                  [TELLTALE_WORKFLOW_NAME, str(s.workflow)],
+                  [TELLTALE_WORKFLOW_OUTCOME, str(s.outcome)],
+                  [TELLTALE_TENANT_ID, str(s.tenant)],
+                  [GEN_AI_PROVIDER_NAME, str(s.provider)],
+                  [GEN_AI_REQUEST_MODEL, str(s.requestModel)],
+                  [GEN_AI_RESPONSE_MODEL, str(s.responseModel)],
+                  [GEN_AI_USAGE_INPUT_TOKENS, int(s.inputTokens)],
+                  [GEN_AI_USAGE_OUTPUT_TOKENS, int(s.outputTokens)],
+                  [GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, int(s.cacheReadTokens)],
+                  [GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, int(s.reasoningTokens)],
+                  [GEN_AI_TOOL_NAME, str(s.toolName)],
+                  [ERROR_TYPE, str(s.errorType)],
+                  [TELLTALE_COST_USD, s.costUsd === undefined ? undefined : { doubleValue: s.costUsd }],
+                ]),
+                events: s.safetyEvents.map((e) => ({
+                  timeUnixNano: e.timeUnixNano,
+                  name: TELLTALE_SAFETY_EVENT,
+                  attributes: attrs([
+                    [TELLTALE_SAFETY_KIND, str(e.kind)],
+                    [TELLTALE_SAFETY_POLICY, str(e.policy)],
+                    [TELLTALE_SAFETY_ACTION, str(e.action)],
+                    [TELLTALE_SAFETY_SEVERITY, str(e.severity)],
+                    [TELLTALE_FALLBACK_FROM, str(e.fallbackFrom)],
+                    [TELLTALE_FALLBACK_TO, str(e.fallbackTo)],
+                    [TELLTALE_FALLBACK_REASON, str(e.fallbackReason)],
+                  ]),
+                })),
+                ...(s.statusCode ? { status: { code: s.statusCode } } : {}),
+              };
+            }),
+          },
+        ],
+      },
+    ],
+  });
+}

@@ -3,8 +3,8 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
 import type { ProcessorConfig } from '../config/schema.ts';
+import { decoderFor } from '../decode/decoders.ts';
 import { ConfigError, PriceTableError } from '../errors.ts';
-import { decoderFor } from './decoders.ts';
 import { runProcessor } from './run.ts';
 
 /**
@@ -42,7 +42,7 @@ if (opts.checkConfig) {
 const logger = pino({ name: 'telltale-processor', level: config.log.level });
 
 try {
-  const running = await runProcessor(config, logger, decoderFor(config.encoding));
+  const running = await runProcessor(config, logger, decoderFor(config.encoding, { maxBytes: config.maxRecordBytes }));
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;

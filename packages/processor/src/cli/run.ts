@@ -21,7 +21,7 @@ export interface RunningProcessor {
 export async function runProcessor(
   config: ProcessorConfig,
   logger: Logger,
-  decode: (bytes: Buffer) => DecodeResult,
+  decode: (bytes: Uint8Array) => DecodeResult,
 ): Promise<RunningProcessor> {
   const prices = loadPriceTable(config.prices.file);
   const counters = newCounters();

@@ -5,6 +5,7 @@ import {
   DEFAULT_SPANS_TOPIC,
 } from '@telltale/conventions';
 import { z } from 'zod';
+import { DEFAULT_MAX_INPUT_BYTES, ENCODINGS } from '../decode/decoders.ts';
 import { DEFAULT_LIMITS, ENGINE_DEFAULTS } from '../engine/options.ts';
 
 /** Comma-separated lists from env arrive as strings. */
@@ -66,7 +67,9 @@ export const processorConfigSchema = z
       })
       .prefault({}),
     /** What the collector's kafka exporter writes: its `encoding` setting. */
-    encoding: z.enum(['otlp_proto', 'otlp_json']).default('otlp_proto'),
+    encoding: z.enum(ENCODINGS).default('otlp_proto'),
+    /** Input records larger than this go to the DLQ unread. */
+    maxRecordBytes: positive(DEFAULT_MAX_INPUT_BYTES),
     windows: z
       .object({
         sizeMs: positive(ENGINE_DEFAULTS.windowSizeMs),
@@ -149,6 +152,7 @@ export const ENV_VARS: Readonly<Record<string, readonly string[]>> = {
   TELLTALE_SAFETY_EVENTS_TOPIC: ['topics', 'safetyEvents'],
   TELLTALE_DLQ_TOPIC: ['topics', 'dlq'],
   TELLTALE_ENCODING: ['encoding'],
+  TELLTALE_MAX_RECORD_BYTES: ['maxRecordBytes'],
   TELLTALE_WINDOW_SIZE_MS: ['windows', 'sizeMs'],
   TELLTALE_WINDOW_GRACE_MS: ['windows', 'graceMs'],
   TELLTALE_JOIN_WAIT_MS: ['join', 'waitMs'],

@@ -21,7 +21,7 @@ export interface KafkaProcessorOptions {
   groupId: string;
   topics: KafkaProcessorTopics;
   /** Bytes of one input record → spans, or why not. Never throws. */
-  decode: (bytes: Buffer) => DecodeResult;
+  decode: (bytes: Uint8Array) => DecodeResult;
   /** Engine settings shared by every partition's engine. */
   engine: Omit<EngineOptions, 'shard' | 'restore' | 'counters'>;
   counters: EngineCounters;
