@@ -7,8 +7,11 @@ import { resolveOf, triggerOf } from './notifications.ts';
 /** A working destination for one channel type, and what it has seen. */
 export interface ContractTarget {
   channel: NotificationChannel;
-  /** The actions that reached the destination for this dedup key, in order (may need waiting for). */
-  received(dedupKey: string): Promise<('trigger' | 'resolve')[]>;
+  /**
+   * The actions that reached the destination for this dedup key, in order;
+   * a destination that delivers later (Alertmanager) waits until it has `count`.
+   */
+  received(dedupKey: string, count: number): Promise<('trigger' | 'resolve')[]>;
   close(): Promise<void>;
 }
 
@@ -39,12 +42,14 @@ export function describeChannelContract(subject: ContractSubject): void {
     });
 
     it('delivers a trigger and then its resolve, in order', async () => {
-      const trigger = triggerOf();
+      // Real times: Alertmanager keeps an alert firing until its endsAt.
+      const trigger = triggerOf({ startsAt: new Date(Date.now() - 60_000) });
       const first = await target.channel.send(trigger);
       expect(first).toEqual({ ok: true, attempts: 1 });
-      const second = await target.channel.send(resolveOf(trigger));
+      expect(await target.received(trigger.dedupKey, 1)).toEqual(['trigger']);
+      const second = await target.channel.send(resolveOf(trigger, new Date()));
       expect(second).toEqual({ ok: true, attempts: 1 });
-      expect(await target.received(trigger.dedupKey)).toEqual(['trigger', 'resolve']);
+      expect(await target.received(trigger.dedupKey, 2)).toEqual(['trigger', 'resolve']);
     });
 
     it(`has type ${subject.type} and a name`, () => {
