@@ -47,7 +47,16 @@ export class AlertMetrics implements DeliveryMetrics {
     const registers = [this.registry];
     const now = options.now ?? Date.now;
     const src = options.sources;
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'telltale_alerts_' });
+    if (options.defaultMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'telltale_alerts_' });
+      // Gauges prom-client names *_total, which Prometheus reserves for counters (promtool rejects them).
+      for (const name of [
+        'nodejs_active_handles_total',
+        'nodejs_active_requests_total',
+        'nodejs_active_resources_total',
+      ])
+        this.registry.removeSingleMetric(`telltale_alerts_${name}`);
+    }
     this.#counters = new AggregateCounters(this.registry, options);
     registerRatioGauges(this.registry, src.store, options.ratioWindowMs, options.ratioWindow, now);
 

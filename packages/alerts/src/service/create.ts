@@ -16,6 +16,8 @@ export interface CreateAlertServiceOptions {
   channels?: NotificationChannel[];
   /** Rules instead of the config's rule file. */
   rules?: CompiledRule[];
+  /** Wall clock in ms; default Date.now (tests drive their own). */
+  now?: () => number;
 }
 
 export interface RunningAlertService {
@@ -49,6 +51,7 @@ export async function createAlertService(
     logger,
     ...(options.channels ? { channels: options.channels } : {}),
     ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   let source: KafkaAggregateSource | undefined;
   let onCrash: (err: Error) => void = () => {};
