@@ -115,8 +115,7 @@ export function evaluateToolSuccess(
       if (!long || !short) continue;
       if (!Number.isNaN(long.burn) && !(long.burn <= value)) value = long.burn;
       const enough = long.calls >= spec.min_volume && short.calls >= Math.max(1, spec.min_volume);
-      if (enough && long.burn > pair.factor && short.burn > pair.factor)
-        active = true;
+      if (enough && long.burn > pair.factor && short.burn > pair.factor) active = true;
     }
     out.push({ labels, active, value, values });
   }
