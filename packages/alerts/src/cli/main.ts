@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { loadConfig } from '../config/load.ts';
+import type { AlertsConfig } from '../config/schema.ts';
+import { AlertsError, ConfigError, RuleFileError, StateFileError } from '../errors.ts';
+import { runService } from './run.ts';
+
+/**
+ * telltale-alerts: Prometheus metrics and paging from telltale aggregates.
+ * Config from TELLTALE_ALERTS_* env and an optional YAML file; a bad config
+ * or rule file stops start-up with what and where (exit 2).
+ */
+const program = new Command()
+  .name('telltale-alerts')
+  .description('Prometheus metrics and paging (PagerDuty, Alertmanager, webhook) from telltale aggregates')
+  .option('-c, --config <file>', 'YAML config file (env TELLTALE_ALERTS_* wins over it)');
+
+function config(): AlertsConfig {
+  const opts = program.opts<{ config?: string }>();
+  try {
+    return loadConfig(opts.config ? { file: opts.config } : {});
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function fail(err: unknown): never {
+  if (err instanceof ConfigError || err instanceof RuleFileError || err instanceof StateFileError) {
+    process.stderr.write(`telltale-alerts: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+program
+  .command('run', { isDefault: true })
+  .description('consume aggregates, serve /metrics and the API, evaluate the rules and page (default)')
+  .option('--check-config', 'validate the config and the rule file, print the config (secrets masked) and exit')
+  .action(async (opts: { checkConfig?: boolean }) => {
+    const c = config();
+    if (opts.checkConfig) {
+      const { loadRuleFile } = await import('../rules/load.ts');
+      let names: string[];
+      try {
+        names = loadRuleFile(c.rules.file).map((r) => r.name);
+      } catch (err) {
+        fail(err);
+      }
+      process.stdout.write(`${JSON.stringify({ config: masked(c), rules: names }, null, 2)}\n`);
+      return;
+    }
+    const logger = pino({ name: 'telltale-alerts', level: c.log.level });
+    try {
+      await runService(c, logger);
+    } catch (err) {
+      if (err instanceof AlertsError) {
+        logger.fatal(err.message);
+        process.exit(2);
+      }
+      logger.fatal({ err }, 'failed to start');
+      process.exit(1);
+    }
+  });
+
+await program.parseAsync();
+
+/** The config with its secrets replaced, for printing. */
+function masked(c: AlertsConfig): AlertsConfig {
+  const m = structuredClone(c);
+  if (m.kafka.sasl) m.kafka.sasl.password = '***';
+  if (m.server.token) m.server.token = '***';
+  for (const ch of m.channels) {
+    if (ch.type === 'pagerduty') ch.routingKey = '***';
+    if (ch.type === 'webhook') for (const k of Object.keys(ch.headers)) ch.headers[k] = '***';
+  }
+  return m;
+}
