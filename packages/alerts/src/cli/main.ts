@@ -63,6 +63,35 @@ program
     }
   });
 
+program
+  .command('export-rules')
+  .description('write the rule file as Prometheus recording and alerting rules over the exported metrics')
+  .option('-r, --rules <file>', 'rule file (default: the config rules.file, else the shipped default)')
+  .option('-o, --out <file>', 'write here instead of stdout')
+  .option('-g, --group <name>', 'rule group name', 'telltale')
+  .option('-i, --interval <duration>', "the group's evaluation interval, e.g. 30s (default: Prometheus's global one)")
+  .action(async (opts: { rules?: string; out?: string; group: string; interval?: string }) => {
+    const c = config();
+    const { loadRuleFile, DEFAULT_RULES_FILE } = await import('../rules/load.ts');
+    const { exportPrometheusRules } = await import('../export/prometheus-rules.ts');
+    const file = opts.rules ?? c.rules.file ?? DEFAULT_RULES_FILE;
+    let text: string;
+    try {
+      text = exportPrometheusRules(loadRuleFile(file), {
+        group: opts.group,
+        source: file,
+        tenantLabel: c.metrics.tenantLabel,
+        ...(opts.interval ? { interval: opts.interval } : {}),
+      });
+    } catch (err) {
+      fail(err);
+    }
+    if (opts.out) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(opts.out, text);
+    } else process.stdout.write(text);
+  });
+
 await program.parseAsync();
 
 /** The config with its secrets replaced, for printing. */

@@ -57,7 +57,7 @@ export class AggregateCounters {
       registers,
     });
     this.#fallbackWorkflows = new Counter({
-      name: 'telltale_workflow_fallback_runs_total',
+      name: 'telltale_workflows_with_fallback_total',
       help: 'Workflows that ended with at least one fallback.',
       labelNames: wf,
       registers,
