@@ -169,6 +169,31 @@ rules:
   });
 });
 
+describe('rules by tenant', () => {
+  const byTenant = (kind: string) =>
+    parseRules(`
+rules:
+  - { name: T, kind: ${kind}, threshold: 0.2, window: 15m, severity: warning, group_by: [tenant] }
+`);
+
+  it('are refused unless the metrics carry a tenant label', () => {
+    expect(() => exportPrometheusRules(byTenant('fallback_rate'))).toThrow(/rule T: .*metrics.tenantLabel/);
+    expect(exportPrometheusRules(byTenant('fallback_rate'), { tenantLabel: true })).toContain(
+      'sum by (tenant) (rate(telltale_workflows_with_fallback_total[15m]))',
+    );
+  });
+
+  it('are refused for tool success, whose series have no tenant', () => {
+    const rules = parseRules(`
+rules:
+  - { name: T, kind: tool_success, objective: 0.99, severity: critical, group_by: [tenant, tool] }
+`);
+    expect(() => exportPrometheusRules(rules, { tenantLabel: true })).toThrow(
+      /telltale_tool_calls_total has no tenant/,
+    );
+  });
+});
+
 describe('PromQL matchers', () => {
   it('match one exact value with =, several or regexes with an anchored =~', () => {
     expect(labelMatcher('tool', ['search'])).toBe('tool="search"');

@@ -12,6 +12,11 @@ export interface PrometheusExportOptions {
   interval?: string;
   /** The rule file exported, named in the header comment. */
   source?: string;
+  /**
+   * Whether the service runs with metrics.tenantLabel (workflow series carry
+   * `tenant`); rules by tenant are refused without it. Default false.
+   */
+  tenantLabel?: boolean;
 }
 
 interface AlertingRule {
@@ -38,7 +43,7 @@ export function exportPrometheusRules(
   const alerts: AlertingRule[] = [];
   for (const r of rules) {
     const spec = 'spec' in r ? r.spec : r;
-    const out = exportRule(spec);
+    const out = exportRule(spec, options.tenantLabel ?? false);
     for (const rec of out.records) {
       const key = `${rec.record}${JSON.stringify(rec.labels ?? {})}`;
       const seen = records.get(key);

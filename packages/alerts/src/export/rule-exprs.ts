@@ -173,8 +173,28 @@ function safetyEvents(ctx: RuleContext, spec: SafetyEventsRuleSpec): RuleExport 
   };
 }
 
+/**
+ * A rule that groups or matches by tenant reads a `tenant` label: the tool
+ * series never have one, the workflow series only with metrics.tenantLabel.
+ * Exporting it anyway would silently judge every tenant as one.
+ */
+function checkTenant(spec: RuleSpec, tenantLabel: boolean): void {
+  const usesTenant = (spec.group_by as readonly string[]).includes('tenant') || spec.match.tenants !== undefined;
+  if (!usesTenant) return;
+  if (spec.kind === 'tool_success')
+    throw new Error(
+      `rule ${spec.name}: cannot export a tool_success rule by tenant: ${METRICS.toolCalls} has no tenant label`,
+    );
+  if (!tenantLabel)
+    throw new Error(
+      `rule ${spec.name}: groups or matches by tenant, but the metrics carry a tenant label only with ` +
+        'metrics.tenantLabel: true (then export with the tenantLabel option)',
+    );
+}
+
 /** One rule as Prometheus recording rules, an alert expression, and the PromQL of each of its numbers. */
-export function exportRule(spec: RuleSpec): RuleExport {
+export function exportRule(spec: RuleSpec, tenantLabel = false): RuleExport {
+  checkTenant(spec, tenantLabel);
   const ctx = new RuleContext(spec);
   switch (spec.kind) {
     case 'tool_success':

@@ -8,7 +8,7 @@ import { labelsFingerprint } from './labels.ts';
 import { describeChannelContract } from './testing/channel-contract.ts';
 import { startTestServer, type TestServer } from './testing/http-server.ts';
 import { resolveOf, triggerOf } from './testing/notifications.ts';
-import type { WebhookAlert, WebhookPayload } from './webhook.ts';
+import { toWebhookPayload, type WebhookAlert, type WebhookPayload } from './webhook.ts';
 
 /** Alertmanager resolves an alert nobody re-sends after this long. */
 const RESOLVE_TIMEOUT_S = 4;
@@ -124,6 +124,14 @@ describe('the pager through the real Alertmanager to a webhook', () => {
     // Our webhook channel's fingerprint is the one Alertmanager computes for the same labels.
     expect(resolved?.fingerprint).toBe(labelsFingerprint(alertLabels(kept)));
     expect(resolved?.labels).toEqual(alertLabels(kept));
+    // And our webhook payload has exactly the fields Alertmanager's own has, at both levels.
+    const theirs = stack.hook.requests
+      .map((r) => r.body as WebhookPayload)
+      .find((p) => p.alerts[0]?.labels.n === n(kept));
+    const ours = toWebhookPayload(kept, 'hook');
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs ?? {}).sort());
+    expect(Object.keys(ours.alerts[0] ?? {}).sort()).toEqual(Object.keys(theirs?.alerts[0] ?? {}).sort());
+    expect(theirs?.version).toBe('4');
     await pager.close();
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { labelsFingerprint } from './labels.ts';
+import { startTestServer } from './testing/http-server.ts';
 import { resolveOf, triggerOf } from './testing/notifications.ts';
-import { toWebhookPayload } from './webhook.ts';
+import { createWebhookChannel, toWebhookPayload, type WebhookPayload } from './webhook.ts';
 
 describe('toWebhookPayload', () => {
   it('builds an Alertmanager version "4" payload for a firing alert', () => {
@@ -44,5 +45,37 @@ describe('toWebhookPayload', () => {
 
   it('defaults externalURL to the origin of the generatorURL', () => {
     expect(toWebhookPayload(triggerOf(), 'hook').externalURL).toBe('http://telltale.example.com:9465');
+  });
+});
+
+describe('webhook channel', () => {
+  it('posts version "4" payloads, firing then resolved, with the configured headers', async () => {
+    const receiver = await startTestServer();
+    try {
+      const channel = createWebhookChannel({
+        name: 'ops-hook',
+        url: `${receiver.url}/alerts`,
+        headers: { authorization: 'Bearer s3cret' },
+        externalURL: 'https://telltale.example.com',
+        timeout: 2_000,
+        retries: 0,
+        minBackoff: 1,
+        maxBackoff: 1,
+      });
+      const n = triggerOf();
+      expect(await channel.send(n)).toEqual({ ok: true, attempts: 1 });
+      expect(await channel.send(resolveOf(n))).toEqual({ ok: true, attempts: 1 });
+      expect(receiver.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([
+        ['POST', '/alerts', 'Bearer s3cret'],
+        ['POST', '/alerts', 'Bearer s3cret'],
+      ]);
+      const bodies = receiver.requests.map((r) => r.body as WebhookPayload);
+      expect(bodies.map((b) => [b.version, b.status, b.receiver, b.alerts[0]?.status])).toEqual([
+        ['4', 'firing', 'ops-hook', 'firing'],
+        ['4', 'resolved', 'ops-hook', 'resolved'],
+      ]);
+    } finally {
+      await receiver.close();
+    }
   });
 });

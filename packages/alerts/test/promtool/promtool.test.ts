@@ -25,7 +25,8 @@ async function promtool(args: string[], cwd: string): Promise<{ code: number; ou
 }
 
 /** The export as shipped in this folder (the header names the rule file by its name only). */
-const exportOf = (file: string, source: string) => exportPrometheusRules(loadRuleFile(file), { source });
+const exportOf = (file: string, source: string, tenantLabel = false) =>
+  exportPrometheusRules(loadRuleFile(file), { source, tenantLabel });
 
 describe('exported Prometheus rules under the real promtool', () => {
   let dir: string;
@@ -45,13 +46,13 @@ describe('exported Prometheus rules under the real promtool', () => {
   });
 
   it.each([
-    ['the package default rules', DEFAULT_RULES_FILE],
-    ['the docker-compose rules', join(repoRoot, 'deploy', 'rules.yaml')],
-    ['the promtool test rules', join(here, 'rules.yaml')],
-    ['every rule kind and matcher form', join(here, 'all-kinds.rules.yaml')],
-  ])('promtool check rules passes on the export of %s', async (_what, file) => {
+    ['the package default rules', DEFAULT_RULES_FILE, false],
+    ['the docker-compose rules', join(repoRoot, 'deploy', 'rules.yaml'), false],
+    ['the promtool test rules', join(here, 'rules.yaml'), false],
+    ['every rule kind and matcher form', join(here, 'all-kinds.rules.yaml'), true],
+  ])('promtool check rules passes on the export of %s', async (_what, file, tenantLabel) => {
     const out = join(dir, 'check.yml');
-    await writeFile(out, exportOf(file, file));
+    await writeFile(out, exportOf(file, file, tenantLabel));
     const result = await promtool(['check', 'rules', out], dir);
     expect(result.output).toMatch(/SUCCESS: \d+ rules found/);
     expect(result.code).toBe(0);
