@@ -1,48 +1,55 @@
 /**
  * Matches attribute keys straight from protobuf bytes without decoding them:
  * most keys on a span are ones the processor ignores, so the common answer is
- * "no" and it should cost a length check and a byte or two. Keys are bucketed
- * by byte length; within a bucket they are compared from the last byte, since
- * keys share long prefixes (`gen_ai.usage.`, `telltale.`) and differ at the end.
+ * "no" and it should cost one table load. The table is indexed by (byte
+ * length, last byte) — keys share long prefixes (`gen_ai.usage.`,
+ * `telltale.`) and differ at the end — and chains the few keys that share a
+ * slot; a candidate is then compared byte by byte from the end.
  */
 export class KeyMatcher {
-  /** byLength[len] = ids of keys with that byte length. */
-  readonly #byLength: (number[] | undefined)[] = [];
-  readonly #bytes: Uint8Array[] = [];
-  readonly #ids = new Map<string, number>();
   readonly maxLength: number;
+  /** First key id for slot len * 256 + lastByte, or -1. */
+  readonly #heads: Int16Array;
+  /** Next key id in the same slot, or -1. */
+  readonly #next: Int16Array;
+  /** All key bytes back to back; key i starts at #offsets[i]. */
+  readonly #flat: Uint8Array;
+  readonly #offsets: Int32Array;
+  readonly #ids = new Map<string, number>();
 
   /** `keys[i]` gets id i. */
   constructor(keys: readonly string[]) {
     const encoder = new TextEncoder();
-    let max = 0;
-    keys.forEach((key, id) => {
-      const bytes = encoder.encode(key);
-      this.#bytes[id] = bytes;
-      this.#ids.set(key, id);
-      let bucket = this.#byLength[bytes.length];
-      if (bucket === undefined) {
-        bucket = [];
-        this.#byLength[bytes.length] = bucket;
-      }
-      bucket.push(id);
-      if (bytes.length > max) max = bytes.length;
+    const encoded = keys.map((k) => encoder.encode(k));
+    this.maxLength = Math.max(0, ...encoded.map((b) => b.length));
+    this.#heads = new Int16Array((this.maxLength + 1) * 256).fill(-1);
+    this.#next = new Int16Array(keys.length).fill(-1);
+    this.#offsets = new Int32Array(keys.length);
+    this.#flat = new Uint8Array(encoded.reduce((n, b) => n + b.length, 0));
+    let offset = 0;
+    encoded.forEach((bytes, id) => {
+      this.#ids.set(keys[id]!, id);
+      this.#offsets[id] = offset;
+      this.#flat.set(bytes, offset);
+      offset += bytes.length;
+      if (bytes.length === 0) return;
+      const slot = bytes.length * 256 + bytes[bytes.length - 1]!;
+      this.#next[id] = this.#heads[slot]!;
+      this.#heads[slot] = id;
     });
-    for (let len = 0; len <= max; len++) this.#byLength[len] ??= undefined;
-    this.maxLength = max;
   }
 
   /** The id of the key in buf[start, start+len), or -1. */
   matchBytes(buf: Uint8Array, start: number, len: number): number {
-    if (len > this.maxLength) return -1;
-    const bucket = this.#byLength[len];
-    if (bucket === undefined) return -1;
-    for (let c = 0; c < bucket.length; c++) {
-      const id = bucket[c]!;
-      const key = this.#bytes[id]!;
-      let i = len - 1;
-      while (i >= 0 && key[i] === buf[start + i]) i--;
+    if (len > this.maxLength || len === 0) return -1;
+    let id = this.#heads[len * 256 + buf[start + len - 1]!]!;
+    while (id >= 0) {
+      const off = this.#offsets[id]!;
+      const flat = this.#flat;
+      let i = len - 2;
+      while (i >= 0 && flat[off + i] === buf[start + i]) i--;
       if (i < 0) return id;
+      id = this.#next[id]!;
     }
     return -1;
   }

@@ -105,6 +105,14 @@ export class WireReader {
   /** A field tag; fails on field number 0 or a tag beyond 32 bits. */
   tag(end: number): number {
     const at = this.pos;
+    // Field numbers 1..15 with any wire type fit in one byte: nearly every tag in OTLP.
+    if (at < end) {
+      const b = this.buf[at]!;
+      if (b < 0x80 && b >= 8) {
+        this.pos = at + 1;
+        return b;
+      }
+    }
     const tag = this.varint(end);
     if (tag > 0xffffffff || tag < 8) this.fail(`invalid field tag ${tag}`, at);
     return tag;
@@ -113,6 +121,13 @@ export class WireReader {
   /** A length prefix; returns the end of the bytes it covers, which must lie within `end`. */
   lengthEnd(end: number): number {
     const at = this.pos;
+    if (at < end) {
+      const b = this.buf[at]!;
+      if (b < 0x80 && b < end - at) {
+        this.pos = at + 1;
+        return at + 1 + b;
+      }
+    }
     const len = this.varint(end);
     if (len > end - this.pos)
       this.fail(`length ${len} runs past the end of its message (${end - this.pos} bytes left)`, at);
