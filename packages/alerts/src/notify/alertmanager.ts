@@ -1,14 +1,12 @@
 import { postJson } from './http.ts';
 import { promLabels } from './labels.ts';
 import type { AlertNotification, NotificationChannel } from './notification.ts';
-import { deliverWithRetry, type RetryPolicy } from './retry.ts';
+import { type ChannelRetryOptions, channelHooks, deliverWithRetry, type RetryPolicy } from './retry.ts';
 
-export interface AlertmanagerChannelOptions extends RetryPolicy {
+export interface AlertmanagerChannelOptions extends RetryPolicy, ChannelRetryOptions {
   name: string;
   /** Alertmanager's base URL, e.g. http://alertmanager:9093; alerts go to {url}/api/v2/alerts. */
   url: string;
-  /** Jitter source, for tests. */
-  random?: () => number;
 }
 
 /** One postableAlert of the Alertmanager v2 API (api/v2/openapi.yaml). */
@@ -52,7 +50,7 @@ export function createAlertmanagerChannel(opts: AlertmanagerChannelOptions): Not
         (attemptSignal) => postJson(endpoint, [toAlertmanagerAlert(n)], attemptSignal),
         opts,
         signal,
-        opts.random,
+        channelHooks(opts.name, opts),
       ),
   };
 }

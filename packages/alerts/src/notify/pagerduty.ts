@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { postJson } from './http.ts';
 import type { AlertNotification, NotificationChannel, Severity } from './notification.ts';
-import { deliverWithRetry, type RetryPolicy } from './retry.ts';
+import { type ChannelRetryOptions, channelHooks, deliverWithRetry, type RetryPolicy } from './retry.ts';
 
 /** PagerDuty Events API v2 limits (developer.pagerduty.com, "Send an Alert Event"). */
 export const PAGERDUTY_SUMMARY_MAX = 1024;
 export const PAGERDUTY_DEDUP_KEY_MAX = 255;
 
-export interface PagerDutyChannelOptions extends RetryPolicy {
+export interface PagerDutyChannelOptions extends RetryPolicy, ChannelRetryOptions {
   name: string;
   /** The Events API v2 endpoint, e.g. https://events.pagerduty.com/v2/enqueue. */
   url: string;
@@ -16,8 +16,6 @@ export interface PagerDutyChannelOptions extends RetryPolicy {
   routingKey: string;
   /** payload.source; default this machine's hostname. */
   source?: string | undefined;
-  /** Jitter source, for tests. */
-  random?: () => number;
 }
 
 /** An Events API v2 alert event (trigger, or resolve which carries no payload). */
@@ -117,7 +115,7 @@ export function createPagerDutyChannel(opts: PagerDutyChannelOptions): Notificat
         (attemptSignal) => postJson(opts.url, toPagerDutyEvent(n, opts.routingKey, source), attemptSignal),
         opts,
         signal,
-        opts.random,
+        channelHooks(opts.name, opts),
       ),
   };
 }

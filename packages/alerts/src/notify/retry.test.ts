@@ -69,6 +69,24 @@ describe('deliverWithRetry', () => {
     expect(s.calls()).toBe(4);
   });
 
+  it('reports each retry with the failed attempt, its error and the wait', async () => {
+    const s = scripted([
+      { ok: false, retriable: true, error: 'HTTP 500' },
+      { ok: false, retriable: true, error: 'HTTP 429', retryAfter: 3 },
+      { ok: true },
+    ]);
+    const retries: [number, string, number][] = [];
+    const result = await deliverWithRetry(s.attempt, { ...policy, minBackoff: 4, maxBackoff: 8 }, undefined, {
+      random: () => 0.5,
+      onRetry: (attempt, error, delay) => retries.push([attempt, error, delay]),
+    });
+    expect(result).toEqual({ ok: true, attempts: 3 });
+    expect(retries).toEqual([
+      [1, 'HTTP 500', 2],
+      [2, 'HTTP 429', 4],
+    ]);
+  });
+
   it('stops at a non-retriable failure', async () => {
     const s = scripted([{ ok: false, retriable: false, error: 'HTTP 400' }]);
     expect(await deliverWithRetry(s.attempt, instant)).toEqual({
@@ -97,7 +115,7 @@ describe('deliverWithRetry', () => {
     const controller = new AbortController();
     const s = scripted([{ ok: false, retriable: true, error: 'HTTP 500' }]);
     const long: RetryPolicy = { ...policy, retries: 5, minBackoff: 60_000, maxBackoff: 60_000 };
-    const pending = deliverWithRetry(s.attempt, long, controller.signal, () => 0.5);
+    const pending = deliverWithRetry(s.attempt, long, controller.signal, { random: () => 0.5 });
     setImmediate(() => controller.abort(new Error('closing')));
     const result = await pending;
     expect(result).toMatchObject({ ok: false, attempts: 1, retriable: true });

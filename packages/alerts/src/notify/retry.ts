@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
+import type { Logger } from 'pino';
 import type { DeliveryResult } from './notification.ts';
 
 /**
@@ -56,6 +57,34 @@ export function retryDelay(
   return Math.max(jitter, Math.min(failure?.retryAfter ?? 0, policy.maxBackoff));
 }
 
+/** What a channel may observe of its retries. */
+export interface RetryHooks {
+  /** Jitter source; default Math.random. */
+  random?: (() => number) | undefined;
+  /** Called before each retry with the failed attempt's number, why it failed and the wait before the next. */
+  onRetry?: ((attempt: number, error: string, delayMs: number) => void) | undefined;
+}
+
+/** Options every network channel takes besides its policy: a logger for each failed attempt, and the jitter source. */
+export interface ChannelRetryOptions {
+  /** Logs every failed attempt that will be retried (the final outcome is the pager's to log). */
+  logger?: Logger | undefined;
+  /** Jitter source, for tests. */
+  random?: () => number;
+}
+
+/** The hooks of a named channel: each failed attempt logged as a warning with the channel's name. */
+export function channelHooks(channel: string, opts: ChannelRetryOptions): RetryHooks {
+  const log = opts.logger;
+  return {
+    random: opts.random,
+    onRetry: log
+      ? (attempt, error, delayMs) =>
+          log.warn({ channel, attempt, err: error, retryInMs: delayMs }, 'delivery attempt failed; retrying')
+      : undefined,
+  };
+}
+
 /** A failed attempt carried through p-retry with its outcome. */
 class AttemptFailure extends Error {
   readonly outcome: Extract<AttemptOutcome, { ok: false }>;
@@ -74,8 +103,9 @@ export async function deliverWithRetry(
   attempt: (signal: AbortSignal) => Promise<AttemptOutcome>,
   policy: RetryPolicy,
   signal?: AbortSignal,
-  random: () => number = Math.random,
+  hooks: RetryHooks = {},
 ): Promise<DeliveryResult> {
+  const random = hooks.random ?? Math.random;
   let attempts = 0;
   let last: Extract<AttemptOutcome, { ok: false }> | undefined;
   try {
@@ -95,10 +125,12 @@ export async function deliverWithRetry(
         minTimeout: 0,
         factor: 1,
         signal,
-        onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
           if (retriesLeft === 0) return;
           const failure = error instanceof AttemptFailure ? error.outcome : undefined;
-          await sleep(retryDelay(retriesConsumed + 1, failure, policy, random), undefined, { signal });
+          const delay = retryDelay(retriesConsumed + 1, failure, policy, random);
+          hooks.onRetry?.(attemptNumber, error.message, delay);
+          await sleep(delay, undefined, { signal });
         },
       },
     );

@@ -2,20 +2,18 @@ import { alertLabels } from './alertmanager.ts';
 import { postJson } from './http.ts';
 import { labelsFingerprint, labelsString } from './labels.ts';
 import type { AlertNotification, NotificationChannel } from './notification.ts';
-import { deliverWithRetry, type RetryPolicy } from './retry.ts';
+import { type ChannelRetryOptions, channelHooks, deliverWithRetry, type RetryPolicy } from './retry.ts';
 
 /** What Go's zero time.Time marshals to: Alertmanager's endsAt of an alert still firing. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-export interface WebhookChannelOptions extends RetryPolicy {
+export interface WebhookChannelOptions extends RetryPolicy, ChannelRetryOptions {
   name: string;
   url: string;
   /** Extra request headers, e.g. Authorization. */
   headers?: Record<string, string>;
   /** externalURL of the payload: where telltale is reached; default the origin of the alert's generatorURL. */
   externalURL?: string | undefined;
-  /** Jitter source, for tests. */
-  random?: () => number;
 }
 
 /** One alert of an Alertmanager webhook payload. */
@@ -96,7 +94,7 @@ export function createWebhookChannel(opts: WebhookChannelOptions): NotificationC
           postJson(opts.url, toWebhookPayload(n, opts.name, opts.externalURL), attemptSignal, opts.headers),
         opts,
         signal,
-        opts.random,
+        channelHooks(opts.name, opts),
       ),
   };
 }
