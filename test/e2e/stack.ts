@@ -168,6 +168,7 @@ export async function startStack(): Promise<Stack> {
         '--endpoint',
         `http://127.0.0.1:${otlpHttp}`,
         '--no-load',
+        '--no-metrics',
         '--seed',
         '42',
       ],
