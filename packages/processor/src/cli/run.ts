@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ProcessorConfig } from '../config/schema.ts';
 import { loadPriceTable } from '../cost/price-table.ts';
 import { newCounters } from '../engine/counters.ts';
+import { TraceBudget } from '../join/trace-budget.ts';
 import { type HealthServer, startHealthServer } from '../metrics/health-server.ts';
 import { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import type { DecodeResult } from '../span.ts';
@@ -36,7 +37,7 @@ export async function runProcessor(
       window: { sizeMs: config.windows.sizeMs, graceMs: config.windows.graceMs },
       joinWaitMs: config.join.waitMs,
       orphanTimeoutMs: config.join.orphanTimeoutMs,
-      maxOpenTraces: config.join.maxOpenTraces,
+      traceBudget: new TraceBudget(config.join.maxOpenTraces),
       maxSpansPerTrace: config.join.maxSpansPerTrace,
       maxOpenWindows: config.limits.maxOpenWindows,
       limits: {

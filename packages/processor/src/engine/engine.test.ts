@@ -2,6 +2,7 @@ import { type AggregateRecord, aggregateRecordSchema, OVERFLOW, safetyEventRecor
 import { describe, expect, it } from 'vitest';
 import { modelSpan, safetyEvent, span, toolSpan, workflowSpan } from '../../test/spans.ts';
 import { PriceTable } from '../cost/price-table.ts';
+import { TraceBudget } from '../join/trace-budget.ts';
 import type { Span } from '../span.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './options.ts';
@@ -163,6 +164,19 @@ describe('caps and overflow', () => {
     expect(r.workflows.success).toBe(1);
     expect(r.workflowCost.pricedCalls).toBe(0);
     expect(r.models['openai/gpt-4o-mini']?.calls).toBe(2);
+  });
+
+  it('shares one open-trace budget between the engines of a process and gets it back on dispose', () => {
+    const budget = new TraceBudget(1);
+    const a = engine({ shard: 'spans/0', traceBudget: budget });
+    const b = engine({ shard: 'spans/1', traceBudget: budget });
+    a.process([modelSpan({ traceId: '1'.repeat(32) })], 0n);
+    b.process([modelSpan({ traceId: '2'.repeat(32) })], 0n);
+    expect([a.openTraces, b.openTraces, b.counters.overflow.open_traces]).toEqual([1, 0, 1]);
+    a.dispose();
+    expect(budget.open).toBe(0);
+    b.process([modelSpan({ traceId: '3'.repeat(32) })], 1n);
+    expect(b.openTraces).toBe(1);
   });
 
   it('closes the oldest window early when too many are open, and counts it', () => {

@@ -15,6 +15,7 @@ import { windowRecords } from '../emit/aggregate-record.ts';
 import { safetyEventRecord } from '../emit/safety-event-record.ts';
 import { ProcessorError } from '../errors.ts';
 import { DueQueue } from '../join/due-queue.ts';
+import { TraceBudget } from '../join/trace-budget.ts';
 import { TraceState } from '../join/trace-state.ts';
 import type { Span } from '../span.ts';
 import type { CardinalityLimits, OverflowReason } from '../windows/overflow.ts';
@@ -49,7 +50,7 @@ export class Engine {
   readonly #spec: WindowSpec;
   readonly #joinWaitMs: number;
   readonly #orphanTimeoutMs: number;
-  readonly #maxOpenTraces: number;
+  readonly #budget: TraceBudget;
   readonly #maxSpansPerTrace: number;
   readonly #maxOpenWindows: number;
   readonly #limits: CardinalityLimits;
@@ -80,7 +81,7 @@ export class Engine {
     };
     this.#joinWaitMs = options.joinWaitMs ?? ENGINE_DEFAULTS.joinWaitMs;
     this.#orphanTimeoutMs = options.orphanTimeoutMs ?? ENGINE_DEFAULTS.orphanTimeoutMs;
-    this.#maxOpenTraces = options.maxOpenTraces ?? ENGINE_DEFAULTS.maxOpenTraces;
+    this.#budget = options.traceBudget ?? new TraceBudget(options.maxOpenTraces ?? ENGINE_DEFAULTS.maxOpenTraces);
     this.#maxSpansPerTrace = options.maxSpansPerTrace ?? ENGINE_DEFAULTS.maxSpansPerTrace;
     this.#maxOpenWindows = options.maxOpenWindows ?? ENGINE_DEFAULTS.maxOpenWindows;
     this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -156,6 +157,19 @@ export class Engine {
     for (const t of [...this.#traces.values()].sort((a, b) => (a.traceId < b.traceId ? -1 : 1)))
       this.#finish(t, this.#streamTimeMs);
     for (const w of [...this.#windows.values()].sort((a, b) => a.startMs - b.startMs)) this.#close(w);
+  }
+
+  /**
+   * Drops all state (the shard moved to another owner, or will be rebuilt
+   * from its checkpoint) and returns its traces to the shared budget.
+   */
+  dispose(): void {
+    this.#budget.open -= this.#traces.size;
+    this.#traces.clear();
+    this.#windows.clear();
+    this.#due.clear();
+    this.#aggregates = [];
+    this.#safetyEvents = [];
   }
 
   /** Records produced since the last drain, in the order they were produced. */
@@ -265,7 +279,7 @@ export class Engine {
   ): void {
     let trace = this.#traces.get(span.traceId);
     if (!trace) {
-      if (this.#traces.size >= this.#maxOpenTraces) {
+      if (this.#budget.full) {
         this.counters.overflow.open_traces++;
         // No room to wait for the rest of the trace: the workflow counts now, with only what it carries itself.
         if (role === 'workflow')
@@ -279,6 +293,7 @@ export class Engine {
       }
       trace = new TraceState(span.traceId, mark);
       this.#traces.set(span.traceId, trace);
+      this.#budget.open++;
       trace.seen(span.endTimeMs);
       this.#due.push({ dueMs: this.#dueOf(trace), traceId: span.traceId });
     }
@@ -296,7 +311,7 @@ export class Engine {
       });
     else if (role !== 'model' && !trace.addLink(span.spanId, span.parentSpanId, this.#maxSpansPerTrace))
       this.counters.overflow.trace_spans++;
-    if (spend) trace.addSpend(span.spanId, span.parentSpanId, spend.picoUsd, spend.priced);
+    if (spend) trace.addSpend(span.parentSpanId, spend.picoUsd, spend.priced);
     if (hasFallback) trace.addFallback(span.spanId, span.parentSpanId);
     const dueAfter = this.#dueOf(trace);
     // Later due times are found when the old entry pops; an earlier one needs its own entry.
@@ -337,6 +352,7 @@ export class Engine {
   /** Adds a finished trace's workflows to their windows, as of stream time `atMs` (when it was due). */
   #finish(trace: TraceState, atMs: number): void {
     this.#traces.delete(trace.traceId);
+    this.#budget.open--;
     if (trace.workflows.length === 0) {
       this.counters.orphanTraces++;
       return;

@@ -1,4 +1,5 @@
 import type { PriceTable } from '../cost/price-table.ts';
+import type { TraceBudget } from '../join/trace-budget.ts';
 import type { CardinalityLimits } from '../windows/overflow.ts';
 import type { WindowSpec } from '../windows/window-spec.ts';
 import type { Checkpoint } from './checkpoint.ts';
@@ -13,8 +14,10 @@ export interface EngineOptions {
   joinWaitMs?: number;
   /** How long (event time) a trace with no workflow span is held before it expires. Default 300 s. */
   orphanTimeoutMs?: number;
-  /** Open traces held at once; a new trace past it skips the join (counted). Default 100 000. */
+  /** Open traces held at once by this engine; a new trace past it skips the join (counted). Default 50 000. */
   maxOpenTraces?: number;
+  /** A budget shared with other engines of the process; replaces maxOpenTraces when given. */
+  traceBudget?: TraceBudget;
   /** Parent links held per trace (for workflow attribution). Default 10 000. */
   maxSpansPerTrace?: number;
   /** Open windows at once; past it the oldest is closed early (counted). Default 64. */
@@ -42,7 +45,7 @@ export const ENGINE_DEFAULTS = {
   graceMs: 10_000,
   joinWaitMs: 5_000,
   orphanTimeoutMs: 300_000,
-  maxOpenTraces: 100_000,
+  maxOpenTraces: 50_000,
   maxSpansPerTrace: 10_000,
   maxOpenWindows: 64,
 } as const;

@@ -1,8 +1,10 @@
 /**
  * A min-heap of (dueMs, traceId): which open trace to finish or expire next.
- * Entries are never updated in place; the trace store re-checks an entry
- * against the trace's current due time when it pops it (lazy deletion).
- * Ties break on trace id, so the order never depends on arrival.
+ * Entries are never updated in place; the engine re-checks an entry against
+ * the trace's current due time when it pops it (lazy deletion). Ties break
+ * on trace id, so the order never depends on arrival. Held as two parallel
+ * arrays (unboxed doubles, string refs) rather than an object per entry: one
+ * entry per open trace adds up.
  */
 export interface DueEntry {
   dueMs: number;
@@ -10,43 +12,51 @@ export interface DueEntry {
 }
 
 export class DueQueue {
-  readonly #heap: DueEntry[] = [];
+  readonly #due: number[] = [];
+  readonly #ids: string[] = [];
 
   get size(): number {
-    return this.#heap.length;
+    return this.#due.length;
   }
 
   push(e: DueEntry): void {
-    const h = this.#heap;
-    h.push(e);
-    let i = h.length - 1;
+    const d = this.#due;
+    const ids = this.#ids;
+    d.push(e.dueMs);
+    ids.push(e.traceId);
+    let i = d.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(h[i] as DueEntry, h[p] as DueEntry)) break;
-      [h[i], h[p]] = [h[p] as DueEntry, h[i] as DueEntry];
+      if (!this.#less(i, p)) break;
+      this.#swap(i, p);
       i = p;
     }
   }
 
   peek(): DueEntry | undefined {
-    return this.#heap[0];
+    if (this.#due.length === 0) return undefined;
+    return { dueMs: this.#due[0] as number, traceId: this.#ids[0] as string };
   }
 
   pop(): DueEntry | undefined {
-    const h = this.#heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
+    const top = this.peek();
+    if (!top) return undefined;
+    const d = this.#due;
+    const ids = this.#ids;
+    const lastDue = d.pop() as number;
+    const lastId = ids.pop() as string;
+    if (d.length > 0) {
+      d[0] = lastDue;
+      ids[0] = lastId;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < h.length && less(h[l] as DueEntry, h[m] as DueEntry)) m = l;
-        if (r < h.length && less(h[r] as DueEntry, h[m] as DueEntry)) m = r;
+        if (l < d.length && this.#less(l, m)) m = l;
+        if (r < d.length && this.#less(r, m)) m = r;
         if (m === i) break;
-        [h[i], h[m]] = [h[m] as DueEntry, h[i] as DueEntry];
+        this.#swap(i, m);
         i = m;
       }
     }
@@ -54,10 +64,24 @@ export class DueQueue {
   }
 
   clear(): void {
-    this.#heap.length = 0;
+    this.#due.length = 0;
+    this.#ids.length = 0;
   }
-}
 
-function less(a: DueEntry, b: DueEntry): boolean {
-  return a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.traceId < b.traceId);
+  #less(a: number, b: number): boolean {
+    const da = this.#due[a] as number;
+    const db = this.#due[b] as number;
+    return da < db || (da === db && (this.#ids[a] as string) < (this.#ids[b] as string));
+  }
+
+  #swap(a: number, b: number): void {
+    const d = this.#due;
+    const ids = this.#ids;
+    const td = d[a] as number;
+    d[a] = d[b] as number;
+    d[b] = td;
+    const ti = ids[a] as string;
+    ids[a] = ids[b] as string;
+    ids[b] = ti;
+  }
 }

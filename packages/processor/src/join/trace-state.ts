@@ -15,11 +15,13 @@ export interface WorkflowRef {
 
 /** Something to attribute to a workflow of the trace: a model call's cost, or a fallback. */
 interface Attributable {
+  /** '' when the span cannot itself be a workflow span (a model call), which saves holding its id. */
   spanId: string;
   parentSpanId: string;
 }
 
-interface SpendEntry extends Attributable {
+interface SpendEntry {
+  parentSpanId: string;
   picoUsd: bigint;
   priced: boolean;
 }
@@ -67,8 +69,9 @@ export class TraceState {
     else this.#workflows = [ref];
   }
 
-  addSpend(spanId: string, parentSpanId: string, picoUsd: bigint, priced: boolean): void {
-    const e = { spanId, parentSpanId, picoUsd, priced };
+  /** A model call's cost; model calls are never workflow spans, so only the parent is kept. */
+  addSpend(parentSpanId: string, picoUsd: bigint, priced: boolean): void {
+    const e = { parentSpanId, picoUsd, priced };
     if (this.#spend) this.#spend.push(e);
     else this.#spend = [e];
   }
@@ -128,7 +131,7 @@ export class TraceState {
     });
     const owner = (a: Attributable): JoinedWorkflow => {
       if (out.length === 1) return out[0] as JoinedWorkflow;
-      const self = index.get(a.spanId);
+      const self = a.spanId ? index.get(a.spanId) : undefined;
       if (self !== undefined) return out[self] as JoinedWorkflow;
       let p = a.parentSpanId;
       // Bounded walk: a malformed trace could hold a parent cycle.
@@ -140,7 +143,7 @@ export class TraceState {
       return out[0] as JoinedWorkflow;
     };
     for (const s of this.#spend ?? []) {
-      const w = owner(s).spend;
+      const w = owner({ spanId: '', parentSpanId: s.parentSpanId }).spend;
       if (s.priced) {
         w.picoUsd += s.picoUsd;
         w.pricedCalls++;

@@ -22,7 +22,7 @@ export interface KafkaProcessorOptions {
   topics: KafkaProcessorTopics;
   /** Bytes of one input record → spans, or why not. Never throws. */
   decode: (bytes: Uint8Array) => DecodeResult;
-  /** Engine settings shared by every partition's engine. */
+  /** Engine settings shared by every partition's engine (give a traceBudget to cap open traces per process). */
   engine: Omit<EngineOptions, 'shard' | 'restore' | 'counters'>;
   counters: EngineCounters;
   metrics: ProcessorMetrics;
@@ -85,7 +85,7 @@ export class KafkaProcessor {
     const { consumer } = { consumer: this.#consumer };
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.#generation++;
-      this.#states.clear();
+      this.#dropStates();
       this.#joined = true;
       this.#o.logger.info(
         { assignment: e.payload.memberAssignment },
@@ -95,7 +95,7 @@ export class KafkaProcessor {
     consumer.on(consumer.events.CRASH, (e) => {
       const err = e.payload.error;
       this.#o.logger.error({ err, restart: e.payload.restart }, 'consumer crashed');
-      this.#states.clear();
+      this.#dropStates();
       if (!e.payload.restart) {
         this.#crashed = err;
         this.#onCrash?.(err);
@@ -197,6 +197,11 @@ export class KafkaProcessor {
   #observeLag(batch: Batch, lastOffset: string): void {
     const lag = BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n;
     this.#o.metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(lag > 0n ? lag : 0n));
+  }
+
+  #dropStates(): void {
+    for (const s of this.#states.values()) s.engine.dispose();
+    this.#states.clear();
   }
 
   #sum(f: (e: Engine) => number): number {
