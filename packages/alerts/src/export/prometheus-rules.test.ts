@@ -156,6 +156,13 @@ rules:
     expect(alert?.expr).toContain(`(${cps} offset 1d > 0 < +Inf)`);
   });
 
+  it('names the group and sets its interval, and refuses an interval that is not a duration', () => {
+    const rules = parseRules(BURN);
+    const doc = parse(exportPrometheusRules(rules, { group: 'ai', interval: '30s' })) as { groups: Group[] };
+    expect(doc.groups.map((g) => [g.name, (g as Group & { interval?: string }).interval])).toEqual([['ai', '30s']]);
+    expect(() => exportPrometheusRules(rules, { interval: 'often' })).toThrow(/interval "often"/);
+  });
+
   it('refuses a template that refers to a number the rule does not have', () => {
     const [rule] = parseRules(`
 rules:

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { formatDuration } from '../duration.ts';
+import { formatDuration, parseDuration } from '../duration.ts';
 import type { RuleSpec } from '../rules/schema.ts';
 import { translateTemplate } from './annotations.ts';
 import type { RecordingRule } from './rule-context.ts';
@@ -39,6 +39,8 @@ export function exportPrometheusRules(
   rules: readonly (RuleSpec | { spec: RuleSpec })[],
   options: PrometheusExportOptions = {},
 ): string {
+  if (options.interval !== undefined && !parseDuration(options.interval))
+    throw new Error(`interval "${options.interval}" is not a Prometheus duration (e.g. 30s, 1m)`);
   const records = new Map<string, RecordingRule>();
   const alerts: AlertingRule[] = [];
   for (const r of rules) {
