@@ -22,6 +22,7 @@ export { Engine } from './engine/engine.ts';
 export type { EngineOptions } from './engine/options.ts';
 export { DEFAULT_LIMITS, ENGINE_DEFAULTS } from './engine/options.ts';
 export { CheckpointError, ConfigError, PriceTableError, ProcessorError } from './errors.ts';
+export { TraceBudget } from './join/trace-budget.ts';
 export type { HealthServer } from './metrics/health-server.ts';
 export { startHealthServer } from './metrics/health-server.ts';
 export { ProcessorMetrics } from './metrics/processor-metrics.ts';
