@@ -83,15 +83,25 @@ export class KafkaAggregateSource {
       if (!isRunning() || isStale()) break;
       const where = { topic, partition, offset: message.offset };
       let value: unknown;
+      let notJson: string | undefined;
       try {
         value = JSON.parse(message.value?.toString('utf8') ?? '');
       } catch (err) {
-        value = { notJson: (err as Error).message };
+        notJson = (err as Error).message;
       }
-      const r = this.#o.sink.apply(value);
+      // Not JSON is invalid too: applied as nothing, so it is counted with the rest.
+      const r = this.#o.sink.apply(notJson === undefined ? value : undefined);
       if (r.outcome === 'invalid')
         this.#o.logger.warn(
-          { ...where, issues: r.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) },
+          {
+            ...where,
+            reason: notJson
+              ? `not JSON: ${notJson}`
+              : r.issues
+                  .slice(0, 5)
+                  .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+                  .join('; '),
+          },
           'invalid aggregate record skipped',
         );
       else if (r.outcome === 'too_old' || r.outcome === 'too_new')
