@@ -238,6 +238,27 @@ describe('the OTLP/HTTP receiver', () => {
     expect(rpcStatus(reply)).toEqual({ code: 14, message: 'spans could not be processed: engine is shutting down' });
   });
 
+  it('settles a request whose client disconnects mid-body, without calling the sink', async () => {
+    const req = request(`${receiver.url}/v1/traces`, {
+      method: 'POST',
+      headers: { ...PROTO, 'content-length': String(protoBody.length) },
+    });
+    req.on('error', () => {});
+    req.write(protoBody.subarray(0, 10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    req.destroy();
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (outcomes.length > 0) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 10);
+    });
+    expect(outcomes[0]).toMatchObject({ status: 400, reason: expect.stringMatching(/aborted/) });
+    expect(received).toEqual([]);
+  });
+
   it('ignores a query string on the path', async () => {
     expect((await send({ path: '/v1/traces?x=1', headers: PROTO, body: protoBody })).status).toBe(200);
   });

@@ -82,6 +82,10 @@ export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise
     req.on('error', (err) =>
       finish({ ok: false, status: 400, message: `request body could not be read: ${err.message}` }),
     );
+    // A client that disconnects mid-body may emit no error; without this the read would never settle.
+    req.on('close', () => {
+      if (!req.complete) finish({ ok: false, status: 400, message: 'request aborted before the body was complete' });
+    });
     if (decompressor === undefined) {
       req.on('data', onData);
       req.on('end', () => finish({ ok: true, body: concat(chunks, size) }));
