@@ -184,6 +184,7 @@ describe('decodeOtlpJson', () => {
   it('fails on text that is not JSON, saying so', () => {
     expect(reason(decodeOtlpJson(Buffer.from('{"resourceSpans": [')))).toMatch(/^json: not valid JSON/);
     expect(reason(decodeOtlpJson(new Uint8Array([0xff, 0xfe])))).toMatch(/^json: not valid JSON/);
+    expect(reason(decodeOtlpJson(`${'['.repeat(200_000)}${']'.repeat(200_000)}`))).toMatch(/^json: /);
   });
 
   it('fails on a wrong shape with the path of the bad value', () => {

@@ -348,6 +348,7 @@ describe('decodeOtlpProto', () => {
       /varint longer than 10 bytes/,
     );
     expect(reason(decodeOtlpProto(Buffer.from([0x1b, 0x08, 0x01])))).toMatch(/unterminated group for field 3/);
+    expect(reason(decodeOtlpProto(Buffer.alloc(100_000, 0x1b)))).toMatch(/groups nested deeper than 32/);
   });
 
   it('reads a Uint8Array view into a larger buffer without touching bytes outside it', () => {

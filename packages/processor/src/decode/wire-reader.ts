@@ -23,6 +23,8 @@ export class WireFailure {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Groups are skipped recursively; this bounds the recursion a hostile input can cause. */
+const MAX_GROUP_DEPTH = 32;
 const TWO_32 = 4294967296;
 
 /**
@@ -33,8 +35,10 @@ const TWO_32 = 4294967296;
 export class WireReader {
   buf: Buffer = EMPTY;
   pos = 0;
+  #groupDepth = 0;
 
   reset(bytes: Uint8Array): void {
+    this.#groupDepth = 0;
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = 0;
   }
@@ -179,7 +183,9 @@ export class WireReader {
         this.pos += 4;
         return;
       case SGROUP:
+        if (++this.#groupDepth > MAX_GROUP_DEPTH) this.fail(`groups nested deeper than ${MAX_GROUP_DEPTH}`);
         this.#skipGroup(field, end);
+        this.#groupDepth--;
         return;
       default:
         this.fail(`invalid wire type ${wireType} for field ${field}`);
