@@ -247,6 +247,25 @@ describe('pager', () => {
     expect(pager.pending()).toHaveLength(1);
   });
 
+  it('holds a channel that throws to the contract: a retriable failure, kept for the next tick', async () => {
+    let calls = 0;
+    const flaky: NotificationChannel = {
+      name: 'flaky',
+      type: 'webhook',
+      send: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('boom');
+        return { ok: true, attempts: 1 };
+      },
+    };
+    const { pager, deliveries } = pagerWith([flaky]);
+    await pager.notify(triggerOf());
+    expect(deliveries).toEqual([['flaky', false, 1, 'channel threw: boom']]);
+    expect(pager.pending()).toHaveLength(1);
+    await pager.tick();
+    expect(pager.pending()).toEqual([]);
+  });
+
   it('keeps going when onDelivery throws', async () => {
     const pd = scriptedChannel('pd');
     const pager = createPager({

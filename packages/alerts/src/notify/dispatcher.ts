@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { type RouteConfig, routeChannels } from '../config/channels.ts';
-import type { AlertNotification, NotificationChannel } from './notification.ts';
+import type { AlertNotification, DeliveryResult, NotificationChannel } from './notification.ts';
 
 export interface PagerOptions {
   channels: readonly NotificationChannel[];
@@ -66,6 +66,24 @@ interface Entry {
   inflight?: Promise<void>;
 }
 
+/** A channel's send, held to the contract: a channel that throws counts as a retriable failure. */
+async function sendSafely(
+  channel: NotificationChannel,
+  n: AlertNotification,
+  signal: AbortSignal,
+): Promise<DeliveryResult> {
+  try {
+    return await channel.send(n, signal);
+  } catch (err) {
+    return {
+      ok: false,
+      attempts: 1,
+      retriable: true,
+      error: `channel threw: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+}
+
 /**
  * The outbox between the rule engine and the channels. Per channel and dedup
  * key it delivers state changes in order (a resolve never overtakes its
@@ -114,7 +132,7 @@ export function createPager(opts: PagerOptions): Pager {
         const generation = entry.generation;
         const n = entry.notification;
         const resend = entry.delivered && n.action === 'trigger';
-        const result = await channel.send(n, controller.signal);
+        const result = await sendSafely(channel, n, controller.signal);
         report(channel.name, result.ok, result.attempts, result.ok ? undefined : result.error);
         const fields = { channel: channel.name, dedupKey: n.dedupKey, rule: n.ruleName, action: n.action };
         // A newer state arrived while this one was on the wire: it is due, and this answer changes nothing.
