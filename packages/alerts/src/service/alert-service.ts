@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { type AggregateRecord, aggregateRecordSchema } from '@telltale/conventions';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -12,6 +13,7 @@ import type { CompiledRule } from '../rules/compiled-rule.ts';
 import { loadRuleFile } from '../rules/load.ts';
 import { WindowStore } from '../store/window-store.ts';
 import { StateFiles } from './state-files.ts';
+import { StorePersistence } from './store-persistence.ts';
 
 export interface AlertServiceDeps {
   logger: Logger;
@@ -44,7 +46,7 @@ export class AlertService {
   readonly #files: StateFiles;
   readonly #now: () => number;
   #baseUrl = 'http://localhost';
-  #storeDirty = false;
+  readonly #persistence: StorePersistence;
   #timer: NodeJS.Timeout | undefined;
   #evaluating: Promise<void> = Promise.resolve();
   #closed = false;
@@ -65,8 +67,9 @@ export class AlertService {
       marginMs: config.state.idRetentionMargin,
       limits: config.limits,
     });
-    const storeSnapshot = this.#files.readStore();
-    if (storeSnapshot) this.store.restore(storeSnapshot);
+    mkdirSync(config.state.dir, { recursive: true });
+    this.#persistence = new StorePersistence(config.state.dir, this.store, this.logger);
+    const { replayed } = this.#persistence.restore(this.#now());
     const state = this.#files.readAlertState();
     this.engine = new AlertEngine(
       this.rules,
@@ -102,10 +105,15 @@ export class AlertService {
     this.pager = pager;
     // Incidents paged before a restart are not paged again; what was owed still goes out.
     this.pager.restore(this.engine.firing(), state?.pending ?? []);
-    if (state)
+    if (state || replayed > 0)
       this.logger.info(
-        { alerts: this.engine.alerts().length, pending: state.pending.length, storeIds: this.store.stats().ids },
-        'alert state restored',
+        {
+          alerts: this.engine.alerts().length,
+          pending: state?.pending.length ?? 0,
+          storeIds: this.store.stats().ids,
+          journalReplayed: replayed,
+        },
+        'state restored',
       );
   }
 
@@ -135,21 +143,13 @@ export class AlertService {
   applyRecord(aggregate: AggregateRecord): Exclude<AggregateOutcome, 'invalid'> {
     const outcome = this.store.apply(aggregate, this.#now());
     this.metrics.recordAggregate(outcome, aggregate);
-    if (outcome === 'applied') this.#storeDirty = true;
+    if (outcome === 'applied') this.#persistence.append(aggregate);
     return outcome;
   }
 
-  /** Writes the store (counts and applied ids) if anything was applied since the last write. */
+  /** Makes every aggregate applied so far durable (appended to the store journal and fsynced). */
   flush(): void {
-    if (!this.#storeDirty) return;
-    this.#storeDirty = false;
-    this.store.prune(this.#now());
-    try {
-      this.#files.writeStore(this.store.snapshot());
-    } catch (err) {
-      this.#storeDirty = true;
-      throw err;
-    }
+    this.#persistence.flush();
   }
 
   /**
@@ -203,7 +203,9 @@ export class AlertService {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     await this.#evaluating;
-    this.flush();
+    // A clean stop leaves a fresh snapshot and an empty journal: the next start reads one file.
+    this.store.prune(this.#now());
+    this.#persistence.compact();
     this.persistAlertState();
     await this.pager.close();
     this.persistAlertState();

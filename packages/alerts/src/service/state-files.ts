@@ -5,9 +5,8 @@ import { readJson, writeJsonAtomic } from '../engine/state-file.ts';
 import { StateFileError } from '../errors.ts';
 import type { PendingDelivery } from '../notify/dispatcher.ts';
 import type { AlertNotification } from '../notify/notification.ts';
-import type { StoreSnapshot } from '../store/window-store.ts';
 
-/** What survives a restart, in two files of the state directory, each written atomically. */
+/** The alert state that survives a restart (the store has its own files: StorePersistence). */
 export interface AlertState {
   engine: EngineSnapshot;
   /** Notifications handed to the pager and not yet delivered to every channel. */
@@ -62,11 +61,9 @@ const alertStateSchema = z.object({
 
 export class StateFiles {
   readonly alertStatePath: string;
-  readonly storePath: string;
 
   constructor(dir: string) {
     this.alertStatePath = join(dir, 'alert-state.json');
-    this.storePath = join(dir, 'store.json');
   }
 
   readAlertState(): AlertState | undefined {
@@ -90,18 +87,6 @@ export class StateFiles {
 
   writeAlertState(state: AlertState): void {
     writeJsonAtomic(this.alertStatePath, state);
-  }
-
-  readStore(): StoreSnapshot | undefined {
-    const raw = readJson(this.storePath);
-    if (raw === undefined) return undefined;
-    if (typeof raw !== 'object' || raw === null || (raw as { version?: unknown }).version !== 1)
-      throw new StateFileError(`${this.storePath} is not a version 1 store snapshot; move it away to start afresh`);
-    return raw as StoreSnapshot;
-  }
-
-  writeStore(snapshot: StoreSnapshot): void {
-    writeJsonAtomic(this.storePath, snapshot);
   }
 }
 
