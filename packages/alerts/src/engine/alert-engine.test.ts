@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MIN, Scenario, T0, toolCalls } from '../../test/scenario.ts';
+import { DEFAULT_RULES_FILE } from '../rules/load.ts';
 
 const H = 60 * MIN;
 
@@ -79,6 +81,23 @@ rules:
     // 97% success: burn 3x — under 6x and 14.4x, over 1x.
     s.run(T0 + 8 * H, () => [{ tools: toolCalls('search', 100, 0.97) }]);
     expect(s.triggers().map((t) => t.n.ruleName)).toEqual(['Ticket']);
+  });
+});
+
+describe('the shipped default rules', () => {
+  it('page a tool dropping from 99.9% to 90% within the documented 43 minutes, and only once', () => {
+    const s = new Scenario(readFileSync(DEFAULT_RULES_FILE, 'utf8'));
+    const drop = T0 + 7 * H;
+    s.run(drop + 50 * MIN, (t) => [{ tools: toolCalls('web_search', 100, t >= drop ? 0.9 : 0.999) }]);
+    const pages = s.triggers().filter((t) => t.n.ruleName === 'ToolSuccessFastBurn');
+    expect(pages).toHaveLength(1);
+    // 1h error ratio > 14.4 × 0.5%: (0.1 t + 0.001 (60 − t)) / 60 > 0.072 ⇒ t > 43.0 min
+    expect(pages[0]!.atMs - drop).toBeGreaterThan(42 * MIN);
+    expect(pages[0]!.atMs - drop).toBeLessThanOrEqual(44 * MIN);
+    expect(pages[0]!.n.labels).toMatchObject({ service: 'support', tool: 'web_search', severity: 'critical' });
+    expect(pages[0]!.n.annotations.summary).toMatch(
+      /^Tool web_search \(support\) is failing fast: success 90\.00% over 5m/,
+    );
   });
 });
 
