@@ -14,7 +14,7 @@ import { priceCall } from '../cost/pricing.ts';
 import { windowRecords } from '../emit/aggregate-record.ts';
 import { safetyEventRecord } from '../emit/safety-event-record.ts';
 import { ProcessorError } from '../errors.ts';
-import { DueQueue } from '../join/due-queue.ts';
+import { type DueEntry, DueQueue } from '../join/due-queue.ts';
 import { TraceBudget } from '../join/trace-budget.ts';
 import { TraceState } from '../join/trace-state.ts';
 import type { Span } from '../span.ts';
@@ -334,8 +334,8 @@ export class Engine {
   }
 
   #advance(): void {
-    for (let e = this.#due.peek(); e && e.dueMs <= this.#streamTimeMs; e = this.#due.peek()) {
-      this.#due.pop();
+    while (this.#due.size > 0 && this.#due.peekDueMs() <= this.#streamTimeMs) {
+      const e = this.#due.pop() as DueEntry;
       const trace = this.#traces.get(e.traceId);
       if (!trace) continue;
       const due = this.#dueOf(trace);
@@ -343,9 +343,10 @@ export class Engine {
       else if (due === e.dueMs) this.#finish(trace, due);
     }
     const closedEnd = this.#closedEndMs();
-    const closing = [...this.#windows.values()]
-      .filter((w) => w.endMs <= closedEnd)
-      .sort((a, b) => a.startMs - b.startMs);
+    let closing: Window[] | undefined;
+    for (const w of this.#windows.values()) if (w.endMs <= closedEnd) (closing ??= []).push(w);
+    if (!closing) return;
+    closing.sort((a, b) => a.startMs - b.startMs);
     for (const w of closing) this.#close(w);
   }
 

@@ -33,6 +33,11 @@ export class DueQueue {
     }
   }
 
+  /** The earliest due time; +Infinity when empty. Allocates nothing (the engine asks after every record). */
+  peekDueMs(): number {
+    return this.#due.length > 0 ? (this.#due[0] as number) : Number.POSITIVE_INFINITY;
+  }
+
   peek(): DueEntry | undefined {
     if (this.#due.length === 0) return undefined;
     return { dueMs: this.#due[0] as number, traceId: this.#ids[0] as string };

@@ -1,5 +1,5 @@
 import { type AggregateKey, modelKey, OVERFLOW } from '@telltale/conventions';
-import { earlier, type Mark } from '../engine/mark.ts';
+import type { Mark } from '../engine/mark.ts';
 import { AggregateAccumulator } from './aggregate-accumulator.ts';
 import type { CardinalityLimits, OverflowReason } from './overflow.ts';
 
@@ -15,6 +15,8 @@ export class Window {
   readonly #limits: CardinalityLimits;
   readonly #onOverflow: (reason: OverflowReason) => void;
   readonly #byKey = new Map<string, AggregateAccumulator>();
+  /** service → workflow → tenant → accumulator, for keys that passed every cap as they are: the hot path. */
+  readonly #admitted = new Map<string, Map<string, Map<string, AggregateAccumulator>>>();
   readonly #services = new Set<string>();
   readonly #workflows = new Set<string>();
   readonly #tenants = new Set<string>();
@@ -37,13 +39,20 @@ export class Window {
 
   /** The accumulator for the key after the caps, noting `mark` as a contributor. */
   accumulator(service: string, workflow: string, tenant: string, mark: Mark): AggregateAccumulator {
-    this.first = earlier(this.first, mark);
+    if (mark.position < this.first.position) this.first = mark;
+    return this.#admitted.get(service)?.get(workflow)?.get(tenant) ?? this.#admit(service, workflow, tenant);
+  }
+
+  #admit(service: string, workflow: string, tenant: string): AggregateAccumulator {
     const s = this.#capped(this.#services, service, this.#limits.services, 'service');
     const w = this.#capped(this.#workflows, workflow, this.#limits.workflows, 'workflow');
     const t = this.#capped(this.#tenants, tenant, this.#limits.tenants, 'tenant');
     let id = keyString(s, w, t);
     let acc = this.#byKey.get(id);
-    if (acc) return acc;
+    if (acc) {
+      if (s === service && w === workflow && t === tenant) this.#remember(acc);
+      return acc;
+    }
     let key: AggregateKey = { service: s, workflow: w, tenant: t };
     if (this.#byKey.size >= this.#limits.keys) {
       this.#onOverflow('keys');
@@ -54,7 +63,24 @@ export class Window {
     }
     acc = new AggregateAccumulator(key);
     this.#byKey.set(id, acc);
+    if (key.service === service && key.workflow === workflow && key.tenant === tenant) this.#remember(acc);
     return acc;
+  }
+
+  /** Only keys that map to themselves are remembered, so this map is bounded by the key cap. */
+  #remember(acc: AggregateAccumulator): void {
+    const { service, workflow, tenant } = acc.key;
+    let byWorkflow = this.#admitted.get(service);
+    if (!byWorkflow) {
+      byWorkflow = new Map();
+      this.#admitted.set(service, byWorkflow);
+    }
+    let byTenant = byWorkflow.get(workflow);
+    if (!byTenant) {
+      byTenant = new Map();
+      byWorkflow.set(workflow, byTenant);
+    }
+    byTenant.set(tenant, acc);
   }
 
   /** The tool name after the per-window tool cap. */
