@@ -47,6 +47,12 @@ describe('price table', () => {
     });
   });
 
+  it('stays exact past 2^53 picodollars, where doubles would round', () => {
+    const tokens = 2 ** 40 + 1;
+    const s = span({ provider: 'p', requestModel: 'm', endTimeMs: at('2025-02-01T00:00:00Z'), outputTokens: tokens });
+    expect(priceCall(s, 'm', table).picoUsd).toBe(BigInt(tokens) * 2_000_000n);
+  });
+
   it('lets an explicit cost on the span win and leaves unknown models unpriced, never $0', () => {
     expect(priceCall(span({ costUsd: 0.0123, provider: 'p' }), 'm', table)).toEqual({
       picoUsd: 12_300_000_000n,

@@ -44,11 +44,17 @@ export interface Price {
   output: bigint;
   cacheRead: bigint;
   reasoning: bigint;
+  /** The same prices as doubles, for the exact fast path (prices are far below 2^53 pUSD/token). */
+  inputN: number;
+  outputN: number;
+  cacheReadN: number;
+  reasoningN: number;
 }
 
 export class PriceTable {
-  /** `provider\u0000model` → prices sorted by validFromMs ascending. */
-  readonly #byModel = new Map<string, Price[]>();
+  /** provider → model → prices sorted by validFromMs ascending (nested maps: no key string built per lookup). */
+  readonly #byModel = new Map<string, Map<string, Price[]>>();
+  #models = 0;
 
   constructor(entries: readonly PriceEntryInput[]) {
     entries.forEach((e, i) => {
@@ -56,7 +62,7 @@ export class PriceTable {
       const validFromMs = parseValidFrom(e.validFrom, where);
       const input = usdPerMillionToPicoPerToken(e.usdPerMillion.input, `${where}.usdPerMillion.input`);
       const output = usdPerMillionToPicoPerToken(e.usdPerMillion.output, `${where}.usdPerMillion.output`);
-      const price: Price = {
+      const exact: Omit<Price, 'inputN' | 'outputN' | 'cacheReadN' | 'reasoningN'> = {
         validFromMs,
         input,
         output,
@@ -69,20 +75,35 @@ export class PriceTable {
             ? output
             : usdPerMillionToPicoPerToken(e.usdPerMillion.reasoning, `${where}.usdPerMillion.reasoning`),
       };
-      const k = modelRef(e.provider, e.model);
-      const list = this.#byModel.get(k) ?? [];
+      const price: Price = {
+        ...exact,
+        inputN: Number(exact.input),
+        outputN: Number(exact.output),
+        cacheReadN: Number(exact.cacheRead),
+        reasoningN: Number(exact.reasoning),
+      };
+      let byModel = this.#byModel.get(e.provider);
+      if (!byModel) {
+        byModel = new Map();
+        this.#byModel.set(e.provider, byModel);
+      }
+      let list = byModel.get(e.model);
+      if (!list) {
+        list = [];
+        byModel.set(e.model, list);
+        this.#models++;
+      }
       // A later entry with the same date replaces the earlier one: that is how an override file corrects a price.
       const same = list.findIndex((p) => p.validFromMs === validFromMs);
       if (same >= 0) list[same] = price;
       else list.push(price);
       list.sort((a, b) => a.validFromMs - b.validFromMs);
-      this.#byModel.set(k, list);
     });
   }
 
   /** The price in force at `atMs` for the model, or undefined when none is (unknown model, or before its first date). */
   lookup(provider: string, model: string, atMs: number): Price | undefined {
-    const list = this.#byModel.get(modelRef(provider, model));
+    const list = this.#byModel.get(provider)?.get(model);
     if (!list) return undefined;
     let found: Price | undefined;
     for (const p of list) {
@@ -92,13 +113,10 @@ export class PriceTable {
     return found;
   }
 
+  /** Distinct (provider, model) pairs priced. */
   get size(): number {
-    return this.#byModel.size;
+    return this.#models;
   }
-}
-
-function modelRef(provider: string, model: string): string {
-  return `${provider}\u0000${model}`;
 }
 
 function parseValidFrom(s: string, where: string): number {

@@ -109,6 +109,18 @@ export class TraceState {
     return Math.min(end + joinWaitMs, firstClose);
   }
 
+  /** The common case, one workflow: everything in the trace is its own. */
+  #joinSingle(ref: WorkflowRef): JoinedWorkflow {
+    const spend = { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 };
+    for (const s of this.#spend ?? []) {
+      if (s.priced) {
+        spend.picoUsd += s.picoUsd;
+        spend.pricedCalls++;
+      } else spend.unpricedCalls++;
+    }
+    return { ref, withFallback: (this.#fallbacks?.length ?? 0) > 0, spend };
+  }
+
   /**
    * Splits the trace's spend and fallbacks over its workflows. With one
    * workflow everything is its own. With several, each goes to its nearest
@@ -117,6 +129,7 @@ export class TraceState {
    * whatever order the spans arrived in.
    */
   join(): JoinedWorkflow[] {
+    if (this.#workflows?.length === 1) return [this.#joinSingle(this.#workflows[0] as WorkflowRef)];
     const refs = [...this.workflows].sort((a, b) =>
       a.endMs !== b.endMs ? a.endMs - b.endMs : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0,
     );

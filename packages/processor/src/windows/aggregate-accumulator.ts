@@ -1,7 +1,6 @@
 import {
   type AggregateCounts,
   type AggregateKey,
-  emptyCounts,
   modelKey,
   type SafetyKind,
   type WorkflowOutcome,
@@ -50,10 +49,11 @@ export class AggregateAccumulator {
   readonly workflows = { success: 0, failure: 0, handoff: 0, abandoned: 0 };
   workflowsWithFallback = 0;
   readonly workflowCost: Spend = { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 };
-  readonly tools = new Map<string, { calls: number; successes: number }>();
-  readonly models = new Map<string, ModelAcc>();
   fallbacks = 0;
-  readonly safety = new Map<SafetyKind, Map<string, number>>();
+  // Created on first use: many keys of a window only ever see workflows, or only tools.
+  #tools: Map<string, ToolCounts> | undefined;
+  #models: Map<string, ModelAcc> | undefined;
+  #safety: Map<SafetyKind, Map<string, number>> | undefined;
 
   constructor(key: AggregateKey) {
     this.key = key;
@@ -68,18 +68,20 @@ export class AggregateAccumulator {
   }
 
   addTool(name: string, success: boolean): void {
-    let t = this.tools.get(name);
+    this.#tools ??= new Map();
+    let t = this.#tools.get(name);
     if (!t) {
       t = { calls: 0, successes: 0 };
-      this.tools.set(name, t);
+      this.#tools.set(name, t);
     }
     t.calls++;
     if (success) t.successes++;
   }
 
   addModel(call: ModelCall): void {
+    this.#models ??= new Map();
     const k = modelKey(call.provider, call.model);
-    let m = this.models.get(k);
+    let m = this.#models.get(k);
     if (!m) {
       m = {
         provider: call.provider,
@@ -94,7 +96,7 @@ export class AggregateAccumulator {
         pricedCalls: 0,
         unpricedCalls: 0,
       };
-      this.models.set(k, m);
+      this.#models.set(k, m);
     }
     m.calls++;
     if (call.error) m.errors++;
@@ -109,10 +111,11 @@ export class AggregateAccumulator {
   }
 
   addSafety(kind: SafetyKind, policy: string): void {
-    let byPolicy = this.safety.get(kind);
+    this.#safety ??= new Map();
+    let byPolicy = this.#safety.get(kind);
     if (!byPolicy) {
       byPolicy = new Map();
-      this.safety.set(kind, byPolicy);
+      this.#safety.set(kind, byPolicy);
     }
     byPolicy.set(policy, (byPolicy.get(policy) ?? 0) + 1);
     if (kind === 'fallback') this.fallbacks++;
@@ -120,35 +123,49 @@ export class AggregateAccumulator {
 
   /** The record body, with map keys sorted so equal state always serializes to equal bytes. */
   toCounts(): AggregateCounts {
-    const c = emptyCounts();
-    c.workflows = { ...this.workflows };
-    c.workflowsWithFallback = this.workflowsWithFallback;
-    c.workflowCost = {
-      picoUsd: this.workflowCost.picoUsd.toString(),
-      pricedCalls: this.workflowCost.pricedCalls,
-      unpricedCalls: this.workflowCost.unpricedCalls,
+    const tools: AggregateCounts['tools'] = {};
+    if (this.#tools)
+      for (const name of sortedKeys(this.#tools)) tools[name] = { ...(this.#tools.get(name) as ToolCounts) };
+    const models: AggregateCounts['models'] = {};
+    if (this.#models)
+      for (const k of sortedKeys(this.#models)) {
+        const m = this.#models.get(k) as ModelAcc;
+        models[k] = {
+          provider: m.provider,
+          model: m.model,
+          calls: m.calls,
+          errors: m.errors,
+          tokens: { input: m.input, output: m.output, cacheRead: m.cacheRead, reasoning: m.reasoning },
+          cost: { picoUsd: m.picoUsd.toString(), pricedCalls: m.pricedCalls, unpricedCalls: m.unpricedCalls },
+        };
+      }
+    const safety: AggregateCounts['safety'] = {};
+    if (this.#safety)
+      for (const kind of sortedKeys(this.#safety)) {
+        const byPolicy = this.#safety.get(kind) as Map<string, number>;
+        const out: Record<string, number> = {};
+        for (const p of sortedKeys(byPolicy)) out[p] = byPolicy.get(p) as number;
+        safety[kind] = out;
+      }
+    return {
+      workflows: { ...this.workflows },
+      workflowsWithFallback: this.workflowsWithFallback,
+      workflowCost: {
+        picoUsd: this.workflowCost.picoUsd.toString(),
+        pricedCalls: this.workflowCost.pricedCalls,
+        unpricedCalls: this.workflowCost.unpricedCalls,
+      },
+      tools,
+      models,
+      fallbacks: this.fallbacks,
+      safety,
     };
-    for (const name of [...this.tools.keys()].sort()) c.tools[name] = { ...(this.tools.get(name) as ToolCounts) };
-    for (const k of [...this.models.keys()].sort()) {
-      const m = this.models.get(k) as ModelAcc;
-      c.models[k] = {
-        provider: m.provider,
-        model: m.model,
-        calls: m.calls,
-        errors: m.errors,
-        tokens: { input: m.input, output: m.output, cacheRead: m.cacheRead, reasoning: m.reasoning },
-        cost: { picoUsd: m.picoUsd.toString(), pricedCalls: m.pricedCalls, unpricedCalls: m.unpricedCalls },
-      };
-    }
-    c.fallbacks = this.fallbacks;
-    for (const kind of [...this.safety.keys()].sort()) {
-      const byPolicy = this.safety.get(kind) as Map<string, number>;
-      const out: Record<string, number> = {};
-      for (const p of [...byPolicy.keys()].sort()) out[p] = byPolicy.get(p) as number;
-      c.safety[kind] = out;
-    }
-    return c;
   }
+}
+
+function sortedKeys<K extends string>(m: Map<K, unknown>): K[] {
+  const keys = [...m.keys()];
+  return keys.length > 1 ? keys.sort() : keys;
 }
 
 type ToolCounts = { calls: number; successes: number };
