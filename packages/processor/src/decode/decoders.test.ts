@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nanos, tracesJson, tracesProto } from '../../test/fixtures/otlp.ts';
-import { DEFAULT_MAX_INPUT_BYTES, decoderFor, ENCODINGS, isEncoding } from './decoders.ts';
+import { DEFAULT_MAX_INPUT_BYTES, decoderFor, ENCODINGS, failurePath, isEncoding } from './decoders.ts';
 
 const payload = [
   {
@@ -41,5 +41,16 @@ describe('decoderFor', () => {
 
   it('rejects a limit that is not a positive integer at construction', () => {
     expect(() => decoderFor('otlp_json', { maxBytes: 0 })).toThrow(/maxBytes must be a positive integer/);
+  });
+});
+
+describe('failurePath', () => {
+  it("reads the field path out of either decoder's failure reason", () => {
+    const proto = decoderFor('otlp_proto')(Buffer.from([0x0a, 0x05, 0x12, 0x03, 0x0a]));
+    expect(proto.ok === false && failurePath(proto.reason)).toMatch(/^TracesData\.resource_spans\[0\]/);
+    const json = decoderFor('otlp_json')(Buffer.from('{"resourceSpans":[{"scopeSpans":7}]}'));
+    expect(json.ok === false && failurePath(json.reason)).toBe('resourceSpans[0].scopeSpans');
+    const notJson = decoderFor('otlp_json')(Buffer.from('{'));
+    expect(notJson.ok === false && failurePath(notJson.reason)).toBe('');
   });
 });

@@ -41,3 +41,14 @@ export function decoderFor(encoding: Encoding, options: DecoderOptions = {}): De
       ? { ok: false, reason: `${encoding}: input of ${bytes.byteLength} bytes exceeds the limit of ${maxBytes} bytes` }
       : decode(bytes);
 }
+
+/**
+ * The field path a decoder's failure reason points at ("TracesData.resource_spans[0]…"
+ * for protobuf, "resourceSpans[0]…" for JSON), or '' when the input failed as a whole.
+ */
+export function failurePath(reason: string): string {
+  const proto = / in (TracesData\S*)$/.exec(reason);
+  if (proto) return proto[1]!;
+  const json = /^json: .* at (\S+)$/.exec(reason);
+  return json ? json[1]! : '';
+}

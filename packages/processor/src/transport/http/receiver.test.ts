@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  BadRequestType,
   ExportTraceServiceResponseType,
   nanos,
   RpcStatusType,
@@ -157,6 +158,17 @@ describe('the OTLP/HTTP receiver', () => {
     expect(status.message).toMatch(/^protobuf: .* at byte \d+ in TracesData\.resource_spans\[0\]/);
     expect(received).toEqual([]);
     expect(outcomes[0]).toMatchObject({ status: 400, spans: 0, reason: status.message });
+    // The BadRequest detail the spec recommends, naming where the body broke.
+    const full = RpcStatusType.toObject(RpcStatusType.decode(reply.body)) as {
+      details: { typeUrl: string; value: Uint8Array }[];
+    };
+    expect(full.details).toHaveLength(1);
+    expect(full.details[0]?.typeUrl).toBe('type.googleapis.com/google.rpc.BadRequest');
+    const violation = BadRequestType.toObject(BadRequestType.decode(full.details[0]!.value)) as {
+      fieldViolations: { field: string; description: string }[];
+    };
+    expect(violation.fieldViolations[0]?.field).toMatch(/^TracesData\.resource_spans\[0\]/);
+    expect(violation.fieldViolations[0]?.description).toBe(status.message);
   });
 
   it('answers 400 with a JSON Status for a bad JSON body, naming the bad field', async () => {
@@ -164,9 +176,16 @@ describe('the OTLP/HTTP receiver', () => {
     const reply = await send({ headers: JSON_CT, body: Buffer.from(bad) });
     expect(reply.status).toBe(400);
     expect(reply.headers['content-type']).toBe('application/json');
+    const message = expect.stringMatching(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.traceId/);
     expect(rpcStatus(reply)).toEqual({
       code: 3,
-      message: expect.stringMatching(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.traceId/),
+      message,
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.BadRequest',
+          fieldViolations: [{ field: 'resourceSpans[0].scopeSpans[0].spans[0].traceId', description: message }],
+        },
+      ],
     });
   });
 

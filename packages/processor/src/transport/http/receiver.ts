@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { DEFAULT_MAX_INPUT_BYTES } from '../../decode/decoders.ts';
+import { DEFAULT_MAX_INPUT_BYTES, failurePath } from '../../decode/decoders.ts';
 import { decodeOtlpJson } from '../../decode/otlp-json.ts';
 import { decodeOtlpProto } from '../../decode/otlp-proto.ts';
 import type { Span } from '../../span.ts';
 import { readRequestBody } from './request-body.ts';
 import {
+  badRequestBody,
   contentType,
   RPC_INVALID_ARGUMENT,
   RPC_NOT_FOUND,
@@ -80,7 +81,9 @@ export function createOtlpHttpListener(options: OtlpHttpReceiverOptions): Reques
     const refuse = (encoding: WireEncoding, status: number, code: number, reason: string) => {
       // Do not keep reading (and discarding) an oversized body on a kept-alive connection.
       if (status === 413) res.setHeader('Connection', 'close');
-      send(encoding, status, statusBody(encoding, code, reason), 0, reason);
+      const field = status === 400 ? failurePath(reason) : '';
+      const body = field !== '' ? badRequestBody(encoding, reason, field) : statusBody(encoding, code, reason);
+      send(encoding, status, body, 0, reason);
     };
 
     const isTraces = path === TRACES;
