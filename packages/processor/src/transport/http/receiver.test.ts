@@ -143,6 +143,13 @@ describe('the OTLP/HTTP receiver', () => {
     expect(received.every((spans) => spans.length === 2)).toBe(true);
   });
 
+  it('answers in the Content-Type it was sent, also the application/protobuf alias', async () => {
+    const reply = await send({ headers: { 'content-type': 'application/protobuf' }, body: protoBody });
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('application/protobuf');
+    expect(received).toHaveLength(1);
+  });
+
   it('answers 200 to an empty request without calling the sink', async () => {
     expect((await send({ headers: PROTO })).status).toBe(200);
     expect((await send({ headers: JSON_CT, body: Buffer.from('{}') })).status).toBe(200);

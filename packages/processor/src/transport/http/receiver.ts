@@ -72,7 +72,11 @@ export function createOtlpHttpListener(options: OtlpHttpReceiverOptions): Reques
     const path = (req.url ?? '/').split('?', 1)[0]!;
     const send = (encoding: WireEncoding, status: number, body: Buffer, spans: number, reason?: string) => {
       res.statusCode = status;
-      res.setHeader('Content-Type', contentType(encoding));
+      // The spec wants the request's Content-Type back; only application/protobuf differs from the default name.
+      res.setHeader(
+        'Content-Type',
+        encoding === 'proto' && protobufAlias(req) ? 'application/protobuf' : contentType(encoding),
+      );
       res.setHeader('Content-Length', body.length);
       res.end(body);
       if (reason !== undefined) logger?.debug({ path, status, reason }, 'otlp/http request refused');
@@ -148,6 +152,10 @@ export function createOtlpHttpListener(options: OtlpHttpReceiverOptions): Reques
 }
 
 /** The body encoding a Content-Type names, or undefined if the receiver does not speak it. */
+function protobufAlias(req: IncomingMessage): boolean {
+  return /^\s*application\/protobuf\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+}
+
 function wireEncoding(req: IncomingMessage): WireEncoding | undefined {
   const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
   if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'proto';
