@@ -125,6 +125,8 @@ describe('telltale-processor against a real Kafka broker', () => {
     cleanups.push(() => second.stop());
     await produce(brokers, topics.spans, tickMessages(w, PARTITIONS));
     await waitForTruth(aggregates, w, `ground truth after SIGKILL after chunk ${killAfter}`);
+    // The restart resumed from checkpoints the killed process committed, not from the start.
+    expect(second.output()).toMatch(/"from":"\d+".*"msg":"partition state restored from checkpoint"/);
   });
 
   it('two replicas in one group with a rebalance in the middle still yield exactly the ground truth', async () => {

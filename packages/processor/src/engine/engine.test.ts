@@ -47,6 +47,16 @@ describe('windows', () => {
     expect(e.drain().aggregates).toEqual([]);
   });
 
+  it('closes windows on advance() without new data, as the embedded transport drives it', () => {
+    const e = engine();
+    e.process([toolSpan({ endTimeMs: 1_000 })], 0n);
+    e.advance(19_999);
+    expect(e.drain().aggregates).toEqual([]);
+    e.advance(20_000);
+    expect(e.drain().aggregates).toHaveLength(1);
+    expect(e.openWindows).toBe(0);
+  });
+
   it('counts and drops a span whose window has closed (late) but still emits its safety events', () => {
     const e = engine();
     e.process([span({ endTimeMs: 25_000 })], 0n);
