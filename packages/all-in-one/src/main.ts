@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { startAllInOne } from './all-in-one.ts';
+import { resolveOptions } from './cli-options.ts';
+import { createLogger } from './logger.ts';
+import { type AllInOneOptions, OptionsError } from './options.ts';
+import { PortInUseError } from './ports.ts';
+
+/**
+ * `npm start`: the all-in-one. Exit codes: 0 after Ctrl-C (or SIGTERM),
+ * 1 when it cannot start (a port in use, ...), 2 for a bad option.
+ */
+let options: AllInOneOptions;
+try {
+  options = resolveOptions(process.argv.slice(2)).options;
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof OptionsError) {
+    process.stderr.write(`telltale: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const logger = createLogger(options.logLevel);
+try {
+  const running = await startAllInOne(options, logger);
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn('stopping already; exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    running.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (err) {
+  if (err instanceof PortInUseError) {
+    logger.fatal(err.message);
+    process.stderr.write(`telltale: ${err.message}\n`);
+  } else logger.fatal({ err }, 'telltale could not start');
+  process.exit(1);
+}
