@@ -2,6 +2,7 @@ import { TELLTALE_SAFETY_EVENT } from '@telltale/conventions';
 import type { DecodeResult, SafetyEventView, Span } from '../span.ts';
 import { hex8, hex16 } from './hex.ts';
 import { KeyMatcher } from './key-matcher.ts';
+import { AttributeReader } from './proto-attributes.ts';
 import {
   A_COST_USD,
   A_FIRST_TOKENS,
@@ -16,7 +17,6 @@ import {
   setSpanString,
   setSpanTokens,
 } from './span-fields.ts';
-import { StringTable } from './string-table.ts';
 import { I64, LEN, VARINT, WireFailure, WireReader } from './wire-reader.ts';
 
 /**
@@ -31,12 +31,11 @@ import { I64, LEN, VARINT, WireFailure, WireReader } from './wire-reader.ts';
  *   Span            1 trace_id  2 span_id  4 parent_span_id  8 end_time_unix_nano (fixed64)
  *                   9 attributes  11 events  15 status (Status: 3 code)
  *   Span.Event      1 time_unix_nano (fixed64)  2 name  3 attributes
- *   KeyValue        1 key  2 value
- *   AnyValue        1 string  2 bool  3 int  4 double  (5 array, 6 kvlist, 7 bytes: not scalars, ignored)
+ *   KeyValue, AnyValue: see proto-attributes.ts
  */
 
 const r = new WireReader();
-const strings = new StringTable();
+const attrs = new AttributeReader(r);
 const spanKeys = new KeyMatcher(SPAN_ATTRIBUTE_KEYS);
 const resourceKeys = new KeyMatcher(RESOURCE_ATTRIBUTE_KEYS);
 const eventKeys = new KeyMatcher(EVENT_ATTRIBUTE_KEYS);
@@ -44,17 +43,6 @@ const SAFETY_EVENT_NAME = new TextEncoder().encode(TELLTALE_SAFETY_EVENT);
 
 /** Where the reader is, for the failure message only (indices are cheap to keep). */
 const at = { rs: -1, resource: false, ss: -1, span: -1, part: '', index: -1 };
-
-/** The scalar an AnyValue held: set by readAnyValue. */
-const K_NONE = 0;
-const K_STRING = 1;
-const K_BOOL = 2;
-const K_INT = 3;
-const K_DOUBLE = 4;
-let valueKind = K_NONE;
-let valueNumber = 0;
-let valueStart = 0;
-let valueEnd = 0;
 
 /** The last trace id decoded: a collector record holds one trace, so its spans share one string. */
 let lastTraceStart = -1;
@@ -98,17 +86,13 @@ function path(): string {
   return p;
 }
 
-function wrongType(field: string, wt: number, want: number): never {
-  return r.fail(`field ${field} has wire type ${wt}, expected ${want}`);
-}
-
 function readTracesData(spans: Span[], end: number): void {
   let rs = 0;
   while (r.pos < end) {
     const tag = r.tag(end);
     if (tag >>> 3 === 1) {
       at.rs = rs++;
-      if ((tag & 7) !== LEN) wrongType('resource_spans', tag & 7, LEN);
+      if ((tag & 7) !== LEN) r.wrongType('resource_spans', tag & 7, LEN);
       readResourceSpans(spans, r.lengthEnd(end));
       at.rs = -1;
     } else r.skip(tag & 7, tag >>> 3, end);
@@ -128,12 +112,12 @@ function readResourceSpans(spans: Span[], end: number): void {
     const field = tag >>> 3;
     const wt = tag & 7;
     if (field === 1) {
-      if (wt !== LEN) wrongType('resource', wt, LEN);
+      if (wt !== LEN) r.wrongType('resource', wt, LEN);
       at.resource = true;
       readResource(r.lengthEnd(end));
       at.resource = false;
     } else if (field === 2) {
-      if (wt !== LEN) wrongType('scope_spans', wt, LEN);
+      if (wt !== LEN) r.wrongType('scope_spans', wt, LEN);
       at.ss = ss++;
       readScopeSpans(spans, r.lengthEnd(end));
       at.ss = -1;
@@ -154,12 +138,12 @@ function readResource(end: number): void {
   while (r.pos < end) {
     const tag = r.tag(end);
     if (tag >>> 3 === 1) {
-      if ((tag & 7) !== LEN) wrongType('attributes', tag & 7, LEN);
+      if ((tag & 7) !== LEN) r.wrongType('attributes', tag & 7, LEN);
       at.part = 'attributes';
       at.index = index++;
-      const id = readKeyValue(r.lengthEnd(end), resourceKeys);
+      const id = attrs.keyValue(r.lengthEnd(end), resourceKeys);
       if (id >= 0) {
-        const v = scalarString();
+        const v = attrs.text();
         if (id === R_SERVICE_NAME) resService = v;
         else resVersion = v;
       }
@@ -174,7 +158,7 @@ function readScopeSpans(spans: Span[], end: number): void {
   while (r.pos < end) {
     const tag = r.tag(end);
     if (tag >>> 3 === 2) {
-      if ((tag & 7) !== LEN) wrongType('spans', tag & 7, LEN);
+      if ((tag & 7) !== LEN) r.wrongType('spans', tag & 7, LEN);
       at.span = n++;
       spans.push(readSpan(r.lengthEnd(end)));
       at.span = -1;
@@ -196,7 +180,7 @@ function readSpan(end: number): Span {
     const wt = tag & 7;
     switch (field) {
       case 1: {
-        if (wt !== LEN) wrongType('trace_id', wt, LEN);
+        if (wt !== LEN) r.wrongType('trace_id', wt, LEN);
         const e = r.lengthEnd(end);
         if (e - r.pos !== 16) r.fail(`trace_id is ${e - r.pos} bytes, expected 16`);
         traceStart = r.pos;
@@ -204,7 +188,7 @@ function readSpan(end: number): Span {
         break;
       }
       case 2: {
-        if (wt !== LEN) wrongType('span_id', wt, LEN);
+        if (wt !== LEN) r.wrongType('span_id', wt, LEN);
         const e = r.lengthEnd(end);
         if (e - r.pos !== 8) r.fail(`span_id is ${e - r.pos} bytes, expected 8`);
         spanStart = r.pos;
@@ -212,7 +196,7 @@ function readSpan(end: number): Span {
         break;
       }
       case 4: {
-        if (wt !== LEN) wrongType('parent_span_id', wt, LEN);
+        if (wt !== LEN) r.wrongType('parent_span_id', wt, LEN);
         const e = r.lengthEnd(end);
         const len = e - r.pos;
         if (len !== 8 && len !== 0) r.fail(`parent_span_id is ${len} bytes, expected 8 or 0`);
@@ -221,23 +205,23 @@ function readSpan(end: number): Span {
         break;
       }
       case 8:
-        if (wt !== I64) wrongType('end_time_unix_nano', wt, I64);
+        if (wt !== I64) r.wrongType('end_time_unix_nano', wt, I64);
         span.endTimeMs = r.fixed64Millis(end);
         break;
       case 9:
-        if (wt !== LEN) wrongType('attributes', wt, LEN);
+        if (wt !== LEN) r.wrongType('attributes', wt, LEN);
         at.part = 'attributes';
         at.index = attrIndex++;
         readSpanAttribute(span, r.lengthEnd(end));
         break;
       case 11:
-        if (wt !== LEN) wrongType('events', wt, LEN);
+        if (wt !== LEN) r.wrongType('events', wt, LEN);
         at.part = 'events';
         at.index = eventIndex++;
         readEvent(span, r.lengthEnd(end));
         break;
       case 15:
-        if (wt !== LEN) wrongType('status', wt, LEN);
+        if (wt !== LEN) r.wrongType('status', wt, LEN);
         at.part = 'status';
         at.index = -1;
         span.statusCode = readStatus(r.lengthEnd(end));
@@ -272,117 +256,12 @@ function sameBytes(buf: Uint8Array, a: number, b: number, len: number): boolean 
 }
 
 function readSpanAttribute(span: Span, end: number): void {
-  const id = readKeyValue(end, spanKeys);
+  const id = attrs.keyValue(end, spanKeys);
   if (id < 0) return;
-  if (id < A_FIRST_TOKENS) setSpanString(span, id, scalarString());
-  else if (id === A_COST_USD) {
-    if (valueKind === K_INT || valueKind === K_DOUBLE) setSpanCost(span, valueNumber);
-  } else if (valueKind === K_INT || valueKind === K_DOUBLE) setSpanTokens(span, id, valueNumber);
-}
-
-/**
- * Reads one KeyValue. Returns the key's id in `keys` (and leaves its scalar in
- * valueKind/valueNumber/valueStart..valueEnd), or -1 without decoding the value
- * when the key is not one the processor reads.
- */
-function readKeyValue(end: number, keys: KeyMatcher): number {
-  const buf = r.buf;
-  const p = r.pos;
-  // Fast path, the layout every SDK writes: key (tag 0x0a, 1-byte length), then value (0x12, 1-byte length), nothing else.
-  if (buf[p] === 0x0a) {
-    const klen = buf[p + 1]!;
-    const v = p + 2 + klen;
-    if (klen < 0x80 && v + 2 <= end && buf[v] === 0x12 && buf[v + 1]! < 0x80 && v + 2 + buf[v + 1]! === end) {
-      const id = keys.matchBytes(buf, p + 2, klen);
-      if (id >= 0) {
-        valueKind = K_NONE;
-        r.pos = v + 2;
-        readAnyValue(end);
-      }
-      r.pos = end;
-      return id;
-    }
-  }
-  let id = -1;
-  let vStart = -1;
-  let vEnd = -1;
-  while (r.pos < end) {
-    const tag = r.tag(end);
-    const field = tag >>> 3;
-    const wt = tag & 7;
-    if (field === 1) {
-      if (wt !== LEN) wrongType('key', wt, LEN);
-      const e = r.lengthEnd(end);
-      id = keys.matchBytes(r.buf, r.pos, e - r.pos);
-      r.pos = e;
-    } else if (field === 2) {
-      if (wt !== LEN) wrongType('value', wt, LEN);
-      vEnd = r.lengthEnd(end);
-      vStart = r.pos;
-      r.pos = vEnd;
-    } else r.skip(wt, field, end);
-  }
-  if (id < 0) return -1;
-  valueKind = K_NONE;
-  if (vStart >= 0) {
-    const resume = r.pos;
-    r.pos = vStart;
-    readAnyValue(vEnd);
-    r.pos = resume;
-  }
-  return id;
-}
-
-function readAnyValue(end: number): void {
-  while (r.pos < end) {
-    const tag = r.tag(end);
-    const field = tag >>> 3;
-    const wt = tag & 7;
-    switch (field) {
-      case 1: {
-        if (wt !== LEN) wrongType('string_value', wt, LEN);
-        valueEnd = r.lengthEnd(end);
-        valueStart = r.pos;
-        r.pos = valueEnd;
-        valueKind = K_STRING;
-        break;
-      }
-      case 2:
-        if (wt !== VARINT) wrongType('bool_value', wt, VARINT);
-        valueNumber = r.varint(end) === 0 ? 0 : 1;
-        valueKind = K_BOOL;
-        break;
-      case 3:
-        if (wt !== VARINT) wrongType('int_value', wt, VARINT);
-        valueNumber = r.int64(end);
-        valueKind = K_INT;
-        break;
-      case 4:
-        if (wt !== I64) wrongType('double_value', wt, I64);
-        valueNumber = r.double(end);
-        valueKind = K_DOUBLE;
-        break;
-      default:
-        // array, kvlist, bytes or a future kind: not a scalar the processor reads.
-        r.skip(wt, field, end);
-        valueKind = K_NONE;
-    }
-  }
-}
-
-/** The last AnyValue read, as text: strings as they are, numbers and booleans in their usual form. */
-function scalarString(): string {
-  switch (valueKind) {
-    case K_STRING:
-      return strings.get(r.buf, valueStart, valueEnd);
-    case K_INT:
-    case K_DOUBLE:
-      return String(valueNumber);
-    case K_BOOL:
-      return valueNumber === 1 ? 'true' : 'false';
-    default:
-      return '';
-  }
+  if (id < A_FIRST_TOKENS) setSpanString(span, id, attrs.text());
+  else if (!attrs.isNumber) return;
+  else if (id === A_COST_USD) setSpanCost(span, attrs.number);
+  else setSpanTokens(span, id, attrs.number);
 }
 
 function readStatus(end: number): 0 | 1 | 2 {
@@ -390,7 +269,7 @@ function readStatus(end: number): 0 | 1 | 2 {
   while (r.pos < end) {
     const tag = r.tag(end);
     if (tag >>> 3 === 3) {
-      if ((tag & 7) !== VARINT) wrongType('code', tag & 7, VARINT);
+      if ((tag & 7) !== VARINT) r.wrongType('code', tag & 7, VARINT);
       code = r.varint(end);
     } else r.skip(tag & 7, tag >>> 3, end);
   }
@@ -408,16 +287,16 @@ function readEvent(span: Span, end: number): void {
     const field = tag >>> 3;
     const wt = tag & 7;
     if (field === 1) {
-      if (wt !== I64) wrongType('time_unix_nano', wt, I64);
+      if (wt !== I64) r.wrongType('time_unix_nano', wt, I64);
       timeAt = r.pos;
       r.pos += 8;
       if (r.pos > end) r.fail('truncated fixed64', timeAt);
     } else if (field === 2) {
-      if (wt !== LEN) wrongType('name', wt, LEN);
+      if (wt !== LEN) r.wrongType('name', wt, LEN);
       const e = r.lengthEnd(end);
       isSafety = r.equals(r.pos, e - r.pos, SAFETY_EVENT_NAME);
       r.pos = e;
-    } else if (field === 3 && wt !== LEN) wrongType('attributes', wt, LEN);
+    } else if (field === 3 && wt !== LEN) r.wrongType('attributes', wt, LEN);
     else r.skip(wt, field, end);
   }
   if (!isSafety) return;
@@ -431,8 +310,8 @@ function readEvent(span: Span, end: number): void {
   while (r.pos < end) {
     const tag = r.tag(end);
     if (tag >>> 3 === 3 && (tag & 7) === LEN) {
-      const id = readKeyValue(r.lengthEnd(end), eventKeys);
-      if (id >= 0) setEventString(event, id, scalarString());
+      const id = attrs.keyValue(r.lengthEnd(end), eventKeys);
+      if (id >= 0) setEventString(event, id, attrs.text());
     } else r.skip(tag & 7, tag >>> 3, end);
   }
   span.safetyEvents.push(event);

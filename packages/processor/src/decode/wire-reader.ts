@@ -53,6 +53,11 @@ export class WireReader {
     throw new WireFailure(message, offset);
   }
 
+  /** A known field arrived with another wire type than its schema gives it. */
+  wrongType(field: string, wireType: number, expected: number): never {
+    return this.fail(`field ${field} has wire type ${wireType}, expected ${expected}`);
+  }
+
   /**
    * An unsigned varint as a number: exact up to 2^53, approximate beyond
    * (only int64 attribute values get that large, and those are clamped).
