@@ -74,7 +74,7 @@ afterAll(async () => {
 describe('the telltale stack end to end', () => {
   let failingSince = 0;
 
-  it('pages once, with the tool label, when one tool degrades', async () => {
+  it('pages, with the tool label, when one tool degrades', async () => {
     // Healthy traffic first, so the burn-rate windows have a baseline.
     await waitUntil(async () => ((await tally()).tools[TOOL]?.success ?? 0) >= 150, {
       what: 'healthy calls of the tool',
@@ -94,26 +94,28 @@ describe('the telltale stack end to end', () => {
     console.log(`[e2e] time from the first failing tool call to the page: ${seconds.toFixed(1)} s`);
     const alert = page.payload.alerts.find((a) => a.labels.alertname === ALERT);
     expect(alert?.labels).toMatchObject({ tool: TOOL, service: SERVICE, severity: 'critical' });
-    // Keep failing a while: the alert service re-sends, Alertmanager must not page again.
-    await new Promise((r) => setTimeout(r, 20_000));
-    expect(toolAlerts('firing')).toHaveLength(1);
+    expect(alert?.annotations.summary).toContain(TOOL);
     expect(stack.webhook.rejected).toEqual([]);
-  });
+  }, 400_000);
 
-  it('sends the resolve once the tool recovers', async () => {
+  it('sends the resolve once the tool recovers, and pages only once for the incident', async () => {
     await setFailingTool(null);
     const recoveredAt = Date.now();
     // More healthy traffic dilutes the failures out of the 5m burn-rate window sooner.
-    load.setRate(25);
+    load.setRate(30);
     await waitUntil(async () => toolAlerts('resolved').length > 0, {
       what: `the resolve of ${ALERT} for ${TOOL} at the webhook`,
       timeoutMs: 420_000,
       intervalMs: 1000,
     });
     console.log(`[e2e] time from recovery to the resolve: ${((Date.now() - recoveredAt) / 1000).toFixed(1)} s`);
+    // The alert service re-sent the firing alert meanwhile; Alertmanager paged once.
     expect(toolAlerts('firing')).toHaveLength(1);
     expect(toolAlerts('resolved')).toHaveLength(1);
-  });
+    const resolved = toolAlerts('resolved')[0]?.payload.alerts.find((a) => a.labels.alertname === ALERT);
+    expect(resolved?.labels).toMatchObject({ tool: TOOL, service: SERVICE });
+    expect(stack.webhook.rejected).toEqual([]);
+  }, 480_000);
 
   it('shows in Prometheus exactly the counts, cost per success and fallback ratio of the workload', async () => {
     await load.stop();
@@ -162,7 +164,7 @@ describe('the telltale stack end to end', () => {
 
     expect(await value('sum(telltale_processor_dlq_records_total)')).toBe(1);
     expect(await value('sum(telltale_processor_late_spans_total)')).toBe(0);
-  });
+  }, 240_000);
 
   it('has data for every panel of every dashboard', async () => {
     const end = Date.now() / 1000;

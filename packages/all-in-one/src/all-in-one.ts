@@ -106,16 +106,8 @@ export async function startAllInOne(o: AllInOneOptions, logger: Logger): Promise
       ...(demo ? { demoUrl: demo.url } : {}),
       stop: stopAll,
     };
-    logger.info(
-      {
-        otlp: `${running.otlpUrl}/v1/traces`,
-        metrics: running.metricsUrl,
-        alerts: `${running.apiUrl}/alerts`,
-        rules: rulesFile ?? 'the alert service defaults',
-        pager: (config.channels ?? []).map((c) => c.name),
-      },
-      banner(o, running, rulesFile, config.channels ?? []),
-    );
+    // The addresses are in the message itself, so the pretty output shows them once.
+    logger.info(banner(o, running, rulesFile, config.channels ?? []));
     return running;
   } catch (err) {
     await stopAll();

@@ -47,9 +47,7 @@ try {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 } catch (err) {
-  if (err instanceof PortInUseError) {
-    logger.fatal(err.message);
-    process.stderr.write(`telltale: ${err.message}\n`);
-  } else logger.fatal({ err }, 'telltale could not start');
+  if (err instanceof PortInUseError) process.stderr.write(`telltale: ${err.message}\n`);
+  else logger.fatal({ err }, 'telltale could not start');
   process.exit(1);
 }
