@@ -88,13 +88,20 @@ describe('the HTTP API', () => {
     expect((await post('/api/v1/evaluate', {}, null)).status).toBe(401);
   });
 
-  it('answers a bad aggregate with 400 and the zod issues, and bad JSON with 400', async () => {
+  it('answers a bad aggregate with 400 and the zod issues, a forged id and bad JSON with 400', async () => {
     await start();
     const [good] = minuteOf(1);
     const bad = await post('/api/v1/aggregates', [good, { ...good, tools: { search: { calls: -1, successes: 0 } } }]);
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { issues: { path: (string | number)[] }[] };
     expect(body.issues.some((i) => i.path.join('.') === '1.tools.search.calls')).toBe(true);
+    const forged = await post('/api/v1/aggregates', { aggregates: [good, { ...good, id: 'f'.repeat(32) }] });
+    expect(forged.status).toBe(400);
+    expect(((await forged.json()) as { issues: { path: unknown[] }[] }).issues[0]?.path).toEqual([
+      'aggregates',
+      1,
+      'id',
+    ]);
     const notJson = await post('/api/v1/aggregates', '{"schema":');
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toEqual({ error: 'the body is not valid JSON' });

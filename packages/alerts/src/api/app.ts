@@ -1,7 +1,7 @@
-import { aggregateRecordSchema } from '@telltale/conventions';
+import { aggregateId, aggregateRecordSchema } from '@telltale/conventions';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { z } from 'zod';
-import type { AlertService } from '../service/alert-service.ts';
+import { type AlertService, idIssue } from '../service/alert-service.ts';
 import { requireBearer } from './auth.ts';
 import { alertView, ruleView } from './views.ts';
 
@@ -68,8 +68,22 @@ export function createApp(service: AlertService, options: ApiOptions): Express {
     }
     const d = parsed.data;
     const records = Array.isArray(d) ? d : 'aggregates' in d ? d.aggregates : [d];
+    const mismatched = records.flatMap((r, i) =>
+      aggregateId(r.shard, r.window.startMs, r.window.endMs, r.key) === r.id
+        ? []
+        : [{ ...idIssue(r), path: [...(Array.isArray(d) ? [i] : 'aggregates' in d ? ['aggregates', i] : []), 'id'] }],
+    );
+    if (mismatched.length > 0) {
+      res
+        .status(400)
+        .json({ error: 'aggregate ids must be aggregateId(shard, window, key)', issues: mismatched.slice(0, 20) });
+      return;
+    }
     const counts = { applied: 0, duplicate: 0, too_old: 0, too_new: 0 };
-    for (const r of records) counts[service.applyRecord(r)]++;
+    for (const r of records) {
+      const outcome = service.applyRecord(r);
+      if (outcome !== 'invalid') counts[outcome]++;
+    }
     // Durable before the answer: a 200 means a restart will not lose these.
     service.flush();
     res.json(counts);

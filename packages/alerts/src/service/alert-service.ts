@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { type AggregateRecord, aggregateRecordSchema } from '@telltale/conventions';
+import { type AggregateRecord, aggregateId, aggregateRecordSchema } from '@telltale/conventions';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
 import type { AlertsConfig } from '../config/schema.ts';
 import { parseDuration } from '../duration.ts';
 import { AlertEngine } from '../engine/alert-engine.ts';
@@ -27,7 +26,7 @@ export interface AlertServiceDeps {
 
 export type ApplyResult =
   | { outcome: Exclude<AggregateOutcome, 'invalid'> }
-  | { outcome: 'invalid'; issues: z.core.$ZodIssue[] };
+  | { outcome: 'invalid'; issues: { path: PropertyKey[]; message: string }[] };
 
 /**
  * The alert service without its transports: rules, the window store, the
@@ -136,11 +135,20 @@ export class AlertService {
       this.metrics.recordAggregate('invalid');
       return { outcome: 'invalid', issues: parsed.error.issues };
     }
-    return { outcome: this.applyRecord(parsed.data) };
+    const outcome = this.applyRecord(parsed.data);
+    return outcome === 'invalid' ? { outcome, issues: [idIssue(parsed.data)] } : { outcome };
   }
 
-  /** Applies an aggregate already validated against the schema. */
-  applyRecord(aggregate: AggregateRecord): Exclude<AggregateOutcome, 'invalid'> {
+  /**
+   * Applies an aggregate already validated against the schema. Its id must be
+   * the hash of its shard, window and key (what the store deduplicates on).
+   */
+  applyRecord(aggregate: AggregateRecord): AggregateOutcome {
+    const { shard, window, key } = aggregate;
+    if (aggregateId(shard, window.startMs, window.endMs, key) !== aggregate.id) {
+      this.metrics.recordAggregate('invalid');
+      return 'invalid';
+    }
     const outcome = this.store.apply(aggregate, this.#now());
     this.metrics.recordAggregate(outcome, aggregate);
     if (outcome === 'applied') this.#persistence.append(aggregate);
@@ -210,4 +218,8 @@ export class AlertService {
     await this.pager.close();
     this.persistAlertState();
   }
+}
+
+export function idIssue(a: AggregateRecord): { path: PropertyKey[]; message: string } {
+  return { path: ['id'], message: `${a.id} is not the id of shard ${a.shard}, its window and key (aggregateId)` };
 }

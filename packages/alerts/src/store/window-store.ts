@@ -1,6 +1,6 @@
 import type { AggregateRecord } from '@telltale/conventions';
 import { StateFileError } from '../errors.ts';
-import { AppliedIds } from './applied-ids.ts';
+import { AppliedWindows, type AppliedWindowsJson } from './applied-windows.ts';
 import {
   addAggregate,
   type BucketCounts,
@@ -31,15 +31,17 @@ export type ApplyOutcome = 'applied' | 'duplicate' | 'too_old' | 'too_new';
 
 /**
  * The windowed counts the rules evaluate on, and the exactly-once gate in
- * front of them. Each aggregate id is applied once: partial aggregates of the
- * same window from several shards have different ids and add up; a replayed
- * id is a duplicate; an aggregate older than the store keeps is refused (its
- * id may have been forgotten). Pure: the caller passes the time.
+ * front of them. Each aggregate is applied once: partial aggregates of the
+ * same window from several shards have different ids and add up; a replay
+ * is a duplicate; an aggregate older than the store keeps is refused (it may
+ * have been forgotten). The gate remembers (shard, window, key), what the id
+ * is a hash of (the service checks that they agree). Pure: the caller
+ * passes the time.
  */
 export class WindowStore {
   readonly horizonMs: number;
   readonly #maxFutureMs: number;
-  readonly #ids = new AppliedIds();
+  #applied = new AppliedWindows();
   readonly #series: SeriesIndex;
   readonly #fine: Tier;
   readonly #coarse: Tier;
@@ -53,15 +55,15 @@ export class WindowStore {
   }
 
   apply(aggregate: AggregateRecord, nowMs: number): ApplyOutcome {
-    if (this.#ids.has(aggregate.id)) return 'duplicate';
+    if (this.#applied.has(aggregate)) return 'duplicate';
     const { startMs, endMs } = aggregate.window;
-    if (this.#ids.tooOld(endMs) || endMs <= nowMs - this.horizonMs) return 'too_old';
+    if (this.#applied.tooOld(endMs) || endMs <= nowMs - this.horizonMs) return 'too_old';
     if (startMs > nowMs + this.#maxFutureMs) return 'too_new';
     const series = this.#series.intern(aggregate.key);
     const tool = (name: string) => this.#series.tool(name);
     addAggregate(this.#fine.at(series, startMs), aggregate, tool);
     addAggregate(this.#coarse.at(series, startMs), aggregate, tool);
-    this.#ids.add(aggregate.id, endMs);
+    this.#applied.add(aggregate);
     return 'applied';
   }
 
@@ -82,7 +84,7 @@ export class WindowStore {
 
   /** Forgets buckets and ids older than the horizon. */
   prune(nowMs: number): void {
-    this.#ids.forgetUpTo(nowMs - this.horizonMs);
+    this.#applied.forgetUpTo(nowMs - this.horizonMs);
     const a = this.#fine.prune(nowMs);
     const b = this.#coarse.prune(nowMs);
     if (!a && !b) return;
@@ -99,7 +101,7 @@ export class WindowStore {
 
   stats(): { ids: number; series: number; fineBuckets: number; coarseBuckets: number; overflowed: number } {
     return {
-      ids: this.#ids.size,
+      ids: this.#applied.size,
       series: this.#series.size,
       fineBuckets: this.#fine.buckets.size,
       coarseBuckets: this.#coarse.buckets.size,
@@ -114,8 +116,7 @@ export class WindowStore {
     });
     return {
       version: 1,
-      cutoffMs: Number.isFinite(this.#ids.cutoffMs) ? this.#ids.cutoffMs : null,
-      ids: [...this.#ids.entries()],
+      applied: this.#applied.toJSON(),
       fine: tier(this.#fine),
       coarse: tier(this.#coarse),
     };
@@ -124,8 +125,7 @@ export class WindowStore {
   /** Loads a snapshot into this (empty) store. */
   restore(snapshot: StoreSnapshot): void {
     if (snapshot.version !== 1) throw new StateFileError(`store snapshot version ${snapshot.version} is not 1`);
-    if (snapshot.cutoffMs !== null) this.#ids.forgetUpTo(snapshot.cutoffMs);
-    for (const [id, end] of snapshot.ids) this.#ids.add(id, end);
+    this.#applied = AppliedWindows.fromJSON(snapshot.applied);
     for (const [tier, json] of [
       [this.#fine, snapshot.fine],
       [this.#coarse, snapshot.coarse],
@@ -152,8 +152,7 @@ interface TierJson {
 
 export interface StoreSnapshot {
   version: 1;
-  cutoffMs: number | null;
-  ids: [string, number][];
+  applied: AppliedWindowsJson;
   fine: TierJson;
   coarse: TierJson;
 }
