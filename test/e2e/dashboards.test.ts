@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAlertService } from '@telltale/alerts';
 import { newCounters, ProcessorMetrics } from '@telltale/processor';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { type Dashboard, DEPLOY_DIR, dataPanels, loadDashboards, metricNames, panelQueries } from './dashboards.ts';
@@ -23,6 +27,21 @@ const COLLECTOR_METRICS = new Set(['otelcol_receiver_accepted_spans']);
 async function processorMetricNames(): Promise<Set<string>> {
   const metrics = new ProcessorMetrics(newCounters(), { defaultMetrics: false });
   return new Set((await metrics.registry.getMetricsAsJSON()).map((m) => m.name));
+}
+
+/** Every metric the alert service registers (labelled series included before they have values). */
+async function alertServiceMetricNames(): Promise<Set<string>> {
+  const dir = await mkdtemp(join(tmpdir(), 'telltale-dashboards-'));
+  const running = await createAlertService(
+    { kafka: { enabled: false }, server: { host: '127.0.0.1', port: 0 }, state: { dir } },
+    { logger: pino({ level: 'silent' }) },
+  );
+  try {
+    return new Set((await running.service.metrics.registry.getMetricsAsJSON()).map((m) => m.name));
+  } finally {
+    await running.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 describe('the Grafana dashboards in deploy/grafana/dashboards', () => {
@@ -122,5 +141,13 @@ describe('the Grafana dashboards in deploy/grafana/dashboards', () => {
     expect(processorUsed.length).toBeGreaterThan(0);
     for (const name of processorUsed) expect(exposed, name).toContain(name);
     for (const name of used.filter((n) => n.startsWith('otelcol_'))) expect(COLLECTOR_METRICS, name).toContain(name);
+  });
+
+  it('use only alert service metrics that the alert service registers', async () => {
+    const exposed = await alertServiceMetricNames();
+    const used = [...dashboards.values()].flatMap((d) => panelQueries(d).flatMap((q) => metricNames(q.expr)));
+    const alertsUsed = used.filter((n) => n.startsWith('telltale_') && !n.startsWith('telltale_processor_'));
+    expect(alertsUsed.length).toBeGreaterThan(0);
+    for (const name of alertsUsed) expect(exposed, name).toContain(name);
   });
 });
