@@ -1,8 +1,7 @@
-import type { AggregateRecord, SafetyEventRecord, WorkflowOutcome } from '@telltale/conventions';
+import { type AggregateRecord, OVERFLOW, type SafetyEventRecord, type WorkflowOutcome } from '@telltale/conventions';
 import {
   callModel,
   fallbackOutcome,
-  isModelError,
   isToolSuccess,
   safetyKind,
   safetySeverity,
@@ -247,18 +246,10 @@ export class Engine {
       if (window) {
         const acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
         if (spend) {
-          const m = window.model(span.provider, callModel(span));
-          acc.addModel({
-            provider: m.provider,
-            model: m.model,
-            error: isModelError(span),
-            input: span.inputTokens,
-            output: span.outputTokens,
-            cacheRead: span.cacheReadTokens,
-            reasoning: span.reasoningTokens,
-            picoUsd: spend.picoUsd,
-            priced: spend.priced,
-          });
+          const model = callModel(span);
+          if (window.admitsModel(span.provider, model))
+            acc.addModel(span.provider, model, span, spend.picoUsd, spend.priced);
+          else acc.addModel(OVERFLOW, OVERFLOW, span, spend.picoUsd, spend.priced);
         } else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
         for (const ev of span.safetyEvents) {
           const kind = safetyKind(ev.kind);

@@ -5,19 +5,7 @@ import {
   type SafetyKind,
   type WorkflowOutcome,
 } from '@telltale/conventions';
-
-/** What a model call adds: tokens, outcome, and its cost (picodollars, or unpriced). */
-export interface ModelCall {
-  provider: string;
-  model: string;
-  error: boolean;
-  input: number;
-  output: number;
-  cacheRead: number;
-  reasoning: number;
-  picoUsd: bigint;
-  priced: boolean;
-}
+import type { Span } from '../span.ts';
 
 /** The spend a workflow carries into its window: summed model calls of its trace. */
 export interface Spend {
@@ -52,7 +40,8 @@ export class AggregateAccumulator {
   fallbacks = 0;
   // Created on first use: many keys of a window only ever see workflows, or only tools.
   #tools: Map<string, ToolCounts> | undefined;
-  #models: Map<string, ModelAcc> | undefined;
+  /** provider → model → counts (nested: no key string built per call). */
+  #models: Map<string, Map<string, ModelAcc>> | undefined;
   #safety: Map<SafetyKind, Map<string, number>> | undefined;
 
   constructor(key: AggregateKey) {
@@ -78,14 +67,19 @@ export class AggregateAccumulator {
     if (success) t.successes++;
   }
 
-  addModel(call: ModelCall): void {
+  /** A model call of `span`, keyed (after the caps) by `provider`/`model`, costing `picoUsd` when priced. */
+  addModel(provider: string, model: string, span: Span, picoUsd: bigint, priced: boolean): void {
     this.#models ??= new Map();
-    const k = modelKey(call.provider, call.model);
-    let m = this.#models.get(k);
+    let byModel = this.#models.get(provider);
+    if (!byModel) {
+      byModel = new Map();
+      this.#models.set(provider, byModel);
+    }
+    let m = byModel.get(model);
     if (!m) {
       m = {
-        provider: call.provider,
-        model: call.model,
+        provider,
+        model,
         calls: 0,
         errors: 0,
         input: 0,
@@ -96,16 +90,16 @@ export class AggregateAccumulator {
         pricedCalls: 0,
         unpricedCalls: 0,
       };
-      this.#models.set(k, m);
+      byModel.set(model, m);
     }
     m.calls++;
-    if (call.error) m.errors++;
-    m.input += call.input;
-    m.output += call.output;
-    m.cacheRead += call.cacheRead;
-    m.reasoning += call.reasoning;
-    if (call.priced) {
-      m.picoUsd += call.picoUsd;
+    if (span.statusCode === 2) m.errors++;
+    m.input += span.inputTokens;
+    m.output += span.outputTokens;
+    m.cacheRead += span.cacheReadTokens;
+    m.reasoning += span.reasoningTokens;
+    if (priced) {
+      m.picoUsd += picoUsd;
       m.pricedCalls++;
     } else m.unpricedCalls++;
   }
@@ -127,9 +121,12 @@ export class AggregateAccumulator {
     if (this.#tools)
       for (const name of sortedKeys(this.#tools)) tools[name] = { ...(this.#tools.get(name) as ToolCounts) };
     const models: AggregateCounts['models'] = {};
-    if (this.#models)
-      for (const k of sortedKeys(this.#models)) {
-        const m = this.#models.get(k) as ModelAcc;
+    if (this.#models) {
+      const all: [string, ModelAcc][] = [];
+      for (const byModel of this.#models.values())
+        for (const m of byModel.values()) all.push([modelKey(m.provider, m.model), m]);
+      if (all.length > 1) all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      for (const [k, m] of all)
         models[k] = {
           provider: m.provider,
           model: m.model,
@@ -138,7 +135,7 @@ export class AggregateAccumulator {
           tokens: { input: m.input, output: m.output, cacheRead: m.cacheRead, reasoning: m.reasoning },
           cost: { picoUsd: m.picoUsd.toString(), pricedCalls: m.pricedCalls, unpricedCalls: m.unpricedCalls },
         };
-      }
+    }
     const safety: AggregateCounts['safety'] = {};
     if (this.#safety)
       for (const kind of sortedKeys(this.#safety)) {

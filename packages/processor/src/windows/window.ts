@@ -1,4 +1,4 @@
-import { type AggregateKey, modelKey, OVERFLOW } from '@telltale/conventions';
+import { type AggregateKey, OVERFLOW } from '@telltale/conventions';
 import type { Mark } from '../engine/mark.ts';
 import { AggregateAccumulator } from './aggregate-accumulator.ts';
 import type { CardinalityLimits, OverflowReason } from './overflow.ts';
@@ -21,7 +21,9 @@ export class Window {
   readonly #workflows = new Set<string>();
   readonly #tenants = new Set<string>();
   readonly #tools = new Set<string>();
-  readonly #models = new Set<string>();
+  /** provider → models admitted under the model cap (nested: no key string per lookup). */
+  readonly #models = new Map<string, Set<string>>();
+  #modelCount = 0;
 
   constructor(
     startMs: number,
@@ -88,16 +90,18 @@ export class Window {
     return this.#capped(this.#tools, name, this.#limits.tools, 'tool');
   }
 
-  /** The (provider, model) pair after the per-window model cap. */
-  model(provider: string, model: string): { provider: string; model: string } {
-    const k = modelKey(provider, model);
-    if (this.#models.has(k)) return { provider, model };
-    if (this.#models.size < this.#limits.models) {
-      this.#models.add(k);
-      return { provider, model };
+  /** Whether (provider, model) fits the per-window model cap; when not, the caller uses `__overflow__` for both. */
+  admitsModel(provider: string, model: string): boolean {
+    const known = this.#models.get(provider);
+    if (known?.has(model)) return true;
+    if (this.#modelCount < this.#limits.models) {
+      if (known) known.add(model);
+      else this.#models.set(provider, new Set([model]));
+      this.#modelCount++;
+      return true;
     }
     this.#onOverflow('model');
-    return { provider: OVERFLOW, model: OVERFLOW };
+    return false;
   }
 
   /** Accumulators in key order, so a window always emits in the same order. */
