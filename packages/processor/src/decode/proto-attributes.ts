@@ -107,6 +107,16 @@ export class AttributeReader {
   /** A oneof: the last scalar field present wins, as protobuf merging says. */
   #anyValue(end: number): void {
     const r = this.#r;
+    const buf = r.buf;
+    const p = r.pos;
+    // Fast path: a lone string_value with a one-byte length.
+    if (buf[p] === 0x0a && buf[p + 1]! < 0x80 && p + 2 + buf[p + 1]! === end) {
+      this.#start = p + 2;
+      this.#end = end;
+      this.#kind = K_STRING;
+      r.pos = end;
+      return;
+    }
     while (r.pos < end) {
       const tag = r.tag(end);
       const field = tag >>> 3;
