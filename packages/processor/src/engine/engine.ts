@@ -335,7 +335,11 @@ export class Engine {
     }
     const closedEnd = this.#closedEndMs();
     let closing: Window[] | undefined;
-    for (const w of this.#windows.values()) if (w.endMs <= closedEnd) (closing ??= []).push(w);
+    for (const w of this.#windows.values()) {
+      if (w.endMs > closedEnd) continue;
+      if (closing) closing.push(w);
+      else closing = [w];
+    }
     if (!closing) return;
     closing.sort((a, b) => a.startMs - b.startMs);
     for (const w of closing) this.#close(w);
