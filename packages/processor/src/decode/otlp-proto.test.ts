@@ -316,6 +316,12 @@ describe('decodeOtlpProto', () => {
     expect(ok(decodeOtlpProto(rawSpan(w.len(15, w.varint(3, 1)))))[0]?.statusCode).toBe(1);
   });
 
+  it('answers a failure, not an exception, even for input that is not bytes at all', () => {
+    expect(reason(decodeOtlpProto('not bytes' as unknown as Uint8Array))).toMatch(
+      /^protobuf: unexpected decoder error/,
+    );
+  });
+
   it('reads an empty input as no spans', () => {
     expect(ok(decodeOtlpProto(new Uint8Array(0)))).toEqual([]);
   });

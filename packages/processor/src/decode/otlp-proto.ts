@@ -52,7 +52,6 @@ let lastParentId = '';
 
 /** Decodes protobuf TracesData (or ExportTraceServiceRequest). Never throws. */
 export function decodeOtlpProto(bytes: Uint8Array): DecodeResult {
-  r.reset(bytes);
   at.rs = -1;
   at.resource = false;
   at.ss = -1;
@@ -63,6 +62,7 @@ export function decodeOtlpProto(bytes: Uint8Array): DecodeResult {
   lastParentStart = -1;
   const spans: Span[] = [];
   try {
+    r.reset(bytes);
     readTracesData(spans, r.buf.length);
     return { ok: true, spans };
   } catch (err) {
