@@ -77,6 +77,8 @@ describe('the telltale-alerts CLI as a process', () => {
         TELLTALE_ALERTS_KAFKA_BROKERS: brokers.join(','),
         TELLTALE_ALERTS_KAFKA_TOPIC: topic,
         TELLTALE_ALERTS_KAFKA_GROUP_ID: group,
+        // the broker's minimum: a SIGKILLed member leaves the group sooner
+        TELLTALE_ALERTS_KAFKA_SESSION_TIMEOUT: '6s',
         TELLTALE_ALERTS_HOST: '127.0.0.1',
         TELLTALE_ALERTS_PORT: String(port),
         TELLTALE_ALERTS_STATE_DIR: join(dir, 'state'),

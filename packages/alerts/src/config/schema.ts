@@ -58,6 +58,8 @@ export const alertsConfigSchema = z
           })
           .optional(),
         connectionTimeout: duration(10_000),
+        /** How long the group waits for a silent member (a crashed one) before rebalancing. Broker bounds apply. */
+        sessionTimeout: duration(30_000),
       })
       .prefault({}),
     rules: z
@@ -165,6 +167,7 @@ export const ENV_VARS: Readonly<Record<string, readonly string[]>> = {
   TELLTALE_ALERTS_KAFKA_SASL_USERNAME: ['kafka', 'sasl', 'username'],
   TELLTALE_ALERTS_KAFKA_SASL_PASSWORD: ['kafka', 'sasl', 'password'],
   TELLTALE_ALERTS_KAFKA_CONNECTION_TIMEOUT: ['kafka', 'connectionTimeout'],
+  TELLTALE_ALERTS_KAFKA_SESSION_TIMEOUT: ['kafka', 'sessionTimeout'],
   TELLTALE_ALERTS_RULES_FILE: ['rules', 'file'],
   TELLTALE_ALERTS_EVALUATION_INTERVAL: ['rules', 'evaluationInterval'],
   TELLTALE_ALERTS_STATE_DIR: ['state', 'dir'],

@@ -77,6 +77,7 @@ export async function createAlertService(
         topic: config.kafka.topic,
         groupId: config.kafka.groupId,
         fromBeginning: config.kafka.fromBeginning,
+        sessionTimeout: config.kafka.sessionTimeout,
         sink: service,
         logger: logger.child({ component: 'kafka' }),
       });

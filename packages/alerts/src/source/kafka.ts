@@ -14,6 +14,8 @@ export interface KafkaSourceOptions {
   topic: string;
   groupId: string;
   fromBeginning: boolean;
+  /** Consumer group session timeout, ms. */
+  sessionTimeout?: number;
   sink: AggregateSink;
   logger: Logger;
 }
@@ -35,7 +37,11 @@ export class KafkaAggregateSource {
 
   constructor(options: KafkaSourceOptions) {
     this.#o = options;
-    this.#consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      ...(options.sessionTimeout ? { sessionTimeout: options.sessionTimeout } : {}),
+    });
   }
 
   get ready(): boolean {
