@@ -47,6 +47,10 @@ describe('npm start (the all-in-one with its demo)', () => {
       timeoutMs: 60_000,
     });
     const out = () => app?.output() ?? '';
+    await waitUntil(async () => out().includes('telltale all-in-one is running'), {
+      what: 'the all-in-one banner',
+      timeoutMs: 60_000,
+    });
     expect(out()).toContain(`http://127.0.0.1:${otlpPort}`);
     expect(out()).toContain(`http://127.0.0.1:${port}/metrics`);
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig as loadAlertsConfig } from '@telltale/alerts';
+import { exportPrometheusRules, loadConfig as loadAlertsConfig, loadRuleFile } from '@telltale/alerts';
 import { loadConfig as loadProcessorConfig } from '@telltale/processor';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -105,5 +105,16 @@ describe('docker-compose.yml, the Dockerfile and deploy/', () => {
 
   it('send the demo service telemetry to the collector', () => {
     expect(services.demo?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
+  });
+});
+
+describe('deploy/prometheus/telltale-rules.yml', () => {
+  it('is exactly what `telltale-alerts export-rules` makes of deploy/rules.yaml', () => {
+    const exported = exportPrometheusRules(loadRuleFile(join(DEPLOY_DIR, 'rules.yaml')), {
+      source: 'deploy/rules.yaml',
+      tenantLabel: loadAlertsConfig({ file: join(DEPLOY_DIR, 'alerts.yaml'), env: services.alerts?.environment })
+        .metrics.tenantLabel,
+    });
+    expect(read('deploy/prometheus/telltale-rules.yml')).toBe(exported);
   });
 });
