@@ -1,7 +1,7 @@
 import { OVERFLOW_REASONS, type OverflowReason } from '../windows/overflow.ts';
 
 /** Values outside their vocabulary: counted, then handled as documented where they are read. */
-export const INVALID_FIELDS = ['workflow_outcome', 'safety_kind', 'safety_severity'] as const;
+export const INVALID_FIELDS = ['workflow_outcome', 'safety_kind', 'safety_severity', 'end_time'] as const;
 export type InvalidField = (typeof INVALID_FIELDS)[number];
 
 /**

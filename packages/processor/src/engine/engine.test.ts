@@ -247,6 +247,14 @@ describe('safety event records', () => {
     expect(ra?.id).toBe(rb?.id);
   });
 
+  it('counts and skips a span without a usable end time, leaving stream time alone', () => {
+    const e = engine();
+    e.process([toolSpan({ endTimeMs: Number.NaN })], 0n);
+    expect(e.counters.invalid.end_time).toBe(1);
+    expect(e.openWindows).toBe(0);
+    expect(e.streamTimeMs).toBe(Number.NEGATIVE_INFINITY);
+  });
+
   it('counts an unknown safety kind instead of emitting it', () => {
     const e = engine();
     e.process([span({ safetyEvents: [safetyEvent({ kind: 'weird' })] })], 0n);

@@ -132,6 +132,11 @@ export class Engine {
     let maxEnd = NINF;
     for (const span of spans) {
       this.counters.spans++;
+      // A span with no usable end time has no window and must not move stream time: counted, skipped.
+      if (!Number.isFinite(span.endTimeMs)) {
+        this.counters.invalid.end_time++;
+        continue;
+      }
       if (span.endTimeMs > maxEnd) maxEnd = span.endTimeMs;
       this.#emitSafetyEvents(span);
       this.#contribute(span, mark);
