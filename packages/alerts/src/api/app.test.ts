@@ -177,6 +177,41 @@ describe('the HTTP API', () => {
     expect((await (await fetch(`${running?.url}/api/v1/alerts`)).json()) as unknown).toEqual({ alerts: [] });
   });
 
+  it('silences: bearer-guarded, validated, keep a matching alert from paging until deleted', async () => {
+    await start();
+    const body = {
+      matchers: [{ name: 'tool', value: 'search' }],
+      duration: '1h',
+      createdBy: 'sre@example.com',
+      comment: 'vendor maintenance',
+    };
+    expect((await post('/api/v1/silences', body, null)).status).toBe(401);
+    const bad = await post('/api/v1/silences', { ...body, matchers: [{ name: 'tool', value: '(', isRegex: true }] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { issues: { path: unknown[] }[] }).issues[0]?.path).toEqual(['matchers', 0, 'value']);
+    const created = await post('/api/v1/silences', body);
+    expect(created.status).toBe(201);
+    const silence = (await created.json()) as { id: string; endsAt: string };
+    expect(silence.endsAt).toBe(new Date(T0 + 3_600_000).toISOString());
+
+    await post('/api/v1/aggregates', minuteOf(0.5));
+    await post('/api/v1/evaluate', {});
+    expect(hook.requests).toHaveLength(0);
+    const alerts = (await (await fetch(`${running?.url}/api/v1/alerts`)).json()) as {
+      alerts: { silencedBy: string }[];
+    };
+    expect(alerts.alerts[0]?.silencedBy).toBe(silence.id);
+
+    const del = await fetch(`${running?.url}/api/v1/silences/${silence.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(del.status).toBe(200);
+    await post('/api/v1/evaluate', {});
+    expect(hook.requests.map((r) => (r.body as { status: string }).status)).toEqual(['firing']);
+    expect(await (await fetch(`${running?.url}/api/v1/silences`)).json()).toEqual({ silences: [] });
+  });
+
   it('serves /healthz and /readyz, and 404 as JSON', async () => {
     await start();
     expect(await (await fetch(`${running?.url}/healthz`)).json()).toEqual({ status: 'ok' });

@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { z } from 'zod';
 import { type AlertService, idIssue } from '../service/alert-service.ts';
 import { requireBearer } from './auth.ts';
+import { silencesRouter } from './silences.ts';
 import { alertView, ruleView } from './views.ts';
 
 /** At most this many aggregates per request: a processor batch, not a backfill. */
@@ -88,6 +89,7 @@ export function createApp(service: AlertService, options: ApiOptions): Express {
     service.flush();
     res.json(counts);
   });
+  app.use('/api/v1/silences', silencesRouter(service, auth));
   app.post('/api/v1/evaluate', auth, async (_req, res) => {
     const notifications = await service.evaluate();
     res.json({

@@ -15,6 +15,7 @@ export function alertView(a: AlertInstance, generatorUrl: (key: string) => strin
     firingAt: a.firingAt === null ? null : new Date(a.firingAt).toISOString(),
     lastActiveAt: new Date(a.lastActiveAt).toISOString(),
     paged: a.paged,
+    silencedBy: a.silencedBy,
     value: finite(a.value),
     values: Object.fromEntries(Object.entries(a.values).map(([k, v]) => [k, finite(v)])),
     generatorURL: generatorUrl(a.dedupKey),

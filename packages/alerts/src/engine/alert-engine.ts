@@ -4,6 +4,7 @@ import type { ConditionResult, WindowedCounts } from '../rules/conditions/condit
 import { evaluateCondition } from '../rules/conditions/evaluate.ts';
 import type { AlertInstance, EngineSnapshot } from './alert-instance.ts';
 import { dedupKey } from './dedup-key.ts';
+import { Silences } from './silences.ts';
 
 export interface EngineOptions {
   /** The link back to an alert in the API, for generatorURL. */
@@ -34,6 +35,7 @@ export class AlertEngine {
   readonly #options: EngineOptions;
   readonly #instances = new Map<string, AlertInstance>();
   readonly #status = new Map<string, RuleStatus>();
+  readonly silences: Silences;
   #evaluatedAt: number | null = null;
 
   constructor(rules: readonly CompiledRule[], options: EngineOptions, restore?: EngineSnapshot) {
@@ -48,10 +50,16 @@ export class AlertEngine {
         groups: 0,
         activeGroups: 0,
       });
+    this.silences = new Silences(restore?.silences ?? []);
     if (restore) {
       this.#evaluatedAt = restore.evaluatedAt;
       for (const i of restore.instances)
-        this.#instances.set(i.dedupKey, { ...i, value: num(i.value), values: numbers(i.values) });
+        this.#instances.set(i.dedupKey, {
+          ...i,
+          silencedBy: i.silencedBy ?? null,
+          value: num(i.value),
+          values: numbers(i.values),
+        });
     }
   }
 
@@ -117,6 +125,7 @@ export class AlertEngine {
         firingAt: null,
         lastActiveAt: nowMs,
         paged: false,
+        silencedBy: null,
         value: r.value,
         values: r.values,
       };
@@ -130,7 +139,9 @@ export class AlertEngine {
       inst.state = 'firing';
       inst.firingAt = nowMs;
     }
-    if (inst.state === 'firing' && !inst.paged) {
+    inst.silencedBy = this.silences.match(inst.labels, nowMs) ?? null;
+    // Silenced: no page now; if it still fires when the silence ends, it pages then.
+    if (inst.state === 'firing' && !inst.paged && inst.silencedBy === null) {
       inst.paged = true;
       return this.#notification(inst, 'trigger');
     }
@@ -190,7 +201,12 @@ export class AlertEngine {
   }
 
   snapshot(): EngineSnapshot {
-    return { version: 1, evaluatedAt: this.#evaluatedAt, instances: this.alerts().map((i) => structuredClone(i)) };
+    return {
+      version: 1,
+      evaluatedAt: this.#evaluatedAt,
+      instances: this.alerts().map((i) => structuredClone(i)),
+      silences: this.silences.snapshot(),
+    };
   }
 }
 

@@ -1,3 +1,5 @@
+import type { Silence } from './silences.ts';
+
 /** One alert instance (a rule and a label set) the engine is tracking: pending or firing. */
 export interface AlertInstance {
   rule: string;
@@ -17,6 +19,8 @@ export interface AlertInstance {
   lastActiveAt: number;
   /** The trigger was handed to the pager: after a restart it is not sent again. */
   paged: boolean;
+  /** The silence keeping it from paging, at the last evaluation. */
+  silencedBy: string | null;
   value: number;
   values: Record<string, number>;
 }
@@ -27,4 +31,5 @@ export interface EngineSnapshot {
   /** The last evaluation time, ms. */
   evaluatedAt: number | null;
   instances: AlertInstance[];
+  silences: Silence[];
 }

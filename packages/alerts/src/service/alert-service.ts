@@ -121,6 +121,11 @@ export class AlertService {
     this.#baseUrl = url.replace(/\/+$/, '');
   }
 
+  /** The service's clock, ms. */
+  now(): number {
+    return this.#now();
+  }
+
   get baseUrl(): string {
     return this.#baseUrl;
   }

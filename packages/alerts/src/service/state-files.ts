@@ -25,6 +25,7 @@ const instanceSchema = z.object({
   firingAt: z.number().nullable(),
   lastActiveAt: z.number(),
   paged: z.boolean(),
+  silencedBy: z.string().nullable().default(null),
   // JSON has no NaN or Infinity: they come back as null
   value: z.number().nullable(),
   values: z.record(z.string(), z.number().nullable()),
@@ -48,6 +49,18 @@ const alertStateSchema = z.object({
     version: z.literal(1),
     evaluatedAt: z.number().nullable(),
     instances: z.array(instanceSchema),
+    silences: z
+      .array(
+        z.object({
+          id: z.string(),
+          matchers: z.array(z.object({ name: z.string(), value: z.string(), isRegex: z.boolean() })),
+          startsAt: z.number(),
+          endsAt: z.number(),
+          createdBy: z.string(),
+          comment: z.string(),
+        }),
+      )
+      .default([]),
   }),
   pending: z.array(
     z.object({
