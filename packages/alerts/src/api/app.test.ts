@@ -143,6 +143,10 @@ describe('the HTTP API', () => {
       values: { success_ratio: 0.5, calls: 600, successes: 300 },
       annotations: { summary: 'search at 50.00%' },
     });
+    // the link in the notification leads to the alert
+    const link = (hook.requests[0]?.body as { alerts: { generatorURL: string }[] }).alerts[0]?.generatorURL ?? '';
+    expect(link.startsWith(running?.url ?? '')).toBe(true);
+    expect(await (await fetch(link)).json()).toMatchObject({ rule: 'SearchFailing', state: 'firing' });
     const rules = (await (await fetch(`${running?.url}/api/v1/rules`)).json()) as {
       rules: { name: string; state: string; health: string; window?: string }[];
     };

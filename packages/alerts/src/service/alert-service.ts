@@ -205,8 +205,16 @@ export class AlertService {
   /** Evaluates every `rules.evaluationInterval` until `close()`. */
   startEvaluating(): void {
     if (this.#timer || this.#closed) return;
+    let busy = false;
     this.#timer = setInterval(() => {
-      this.evaluate().catch((err: unknown) => this.logger.error({ err }, 'evaluation failed'));
+      // A slow evaluation (deliveries retrying) skips ticks rather than piling them up.
+      if (busy) return;
+      busy = true;
+      this.evaluate()
+        .catch((err: unknown) => this.logger.error({ err }, 'evaluation failed'))
+        .finally(() => {
+          busy = false;
+        });
     }, this.config.rules.evaluationInterval);
   }
 
