@@ -144,7 +144,8 @@ describe('the HTTP API', () => {
       annotations: { summary: 'search at 50.00%' },
     });
     // the link in the notification leads to the alert
-    const link = (hook.requests[0]?.body as { alerts: { generatorURL: string }[] }).alerts[0]?.generatorURL ?? '';
+    const payload = hook.requests[0]?.body as { alerts: { generatorURL: string }[] };
+    const link = payload.alerts[0]?.generatorURL ?? '';
     expect(link.startsWith(running?.url ?? '')).toBe(true);
     expect(await (await fetch(link)).json()).toMatchObject({ rule: 'SearchFailing', state: 'firing' });
     const rules = (await (await fetch(`${running?.url}/api/v1/rules`)).json()) as {
