@@ -293,9 +293,10 @@ export class Engine {
       trace.seen(span.endTimeMs);
       this.#due.push({ dueMs: this.#dueOf(trace), traceId: span.traceId });
     }
-    const dueBefore = this.#dueOf(trace);
+    // Only a workflow span can bring the due time forward; later due times are found when the old entry pops.
+    const dueBefore = role === 'workflow' ? this.#dueOf(trace) : 0;
     trace.seen(span.endTimeMs);
-    if (role === 'workflow')
+    if (role === 'workflow') {
       trace.addWorkflow({
         spanId: span.spanId,
         parentSpanId: span.parentSpanId,
@@ -305,13 +306,12 @@ export class Engine {
         tenant: span.tenant,
         outcome: this.#outcome(span),
       });
-    else if (role !== 'model' && !trace.addLink(span.spanId, span.parentSpanId, this.#maxSpansPerTrace))
+      const dueAfter = this.#dueOf(trace);
+      if (dueAfter < dueBefore) this.#due.push({ dueMs: dueAfter, traceId: trace.traceId });
+    } else if (role !== 'model' && !trace.addLink(span.spanId, span.parentSpanId, this.#maxSpansPerTrace))
       this.counters.overflow.trace_spans++;
     if (spend) trace.addSpend(span.parentSpanId, spend.picoUsd, spend.priced);
     if (hasFallback) trace.addFallback(span.spanId, span.parentSpanId);
-    const dueAfter = this.#dueOf(trace);
-    // Later due times are found when the old entry pops; an earlier one needs its own entry.
-    if (dueAfter < dueBefore) this.#due.push({ dueMs: dueAfter, traceId: trace.traceId });
   }
 
   #dueOf(trace: TraceState): number {

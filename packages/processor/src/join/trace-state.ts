@@ -49,7 +49,8 @@ export class TraceState {
   #workflows: WorkflowRef[] | undefined;
   #spend: SpendEntry[] | undefined;
   #fallbacks: Attributable[] | undefined;
-  #links: Map<string, string> | undefined;
+  /** Parent links as a flat [spanId, parentSpanId, ...] list: a Map per trace costs more than it saves. */
+  #links: string[] | undefined;
 
   constructor(traceId: string, first: Mark) {
     this.traceId = traceId;
@@ -85,9 +86,12 @@ export class TraceState {
   /** Records a parent link; false when the trace already holds `maxLinks` (the caller counts it). */
   addLink(spanId: string, parentSpanId: string, maxLinks: number): boolean {
     if (!parentSpanId) return true;
-    this.#links ??= new Map();
-    if (this.#links.size >= maxLinks && !this.#links.has(spanId)) return false;
-    this.#links.set(spanId, parentSpanId);
+    if (!this.#links) {
+      this.#links = [spanId, parentSpanId];
+      return true;
+    }
+    if (this.#links.length >= 2 * maxLinks) return false;
+    this.#links.push(spanId, parentSpanId);
     return true;
   }
 
@@ -142,16 +146,20 @@ export class TraceState {
     refs.forEach((r, i) => {
       if (!index.has(r.spanId)) index.set(r.spanId, i);
     });
+    // Parent links are only needed here, with several workflows: index them now.
+    const links = new Map<string, string>();
+    const flat = this.#links ?? [];
+    for (let i = 0; i + 1 < flat.length; i += 2) links.set(flat[i] as string, flat[i + 1] as string);
     const owner = (a: Attributable): JoinedWorkflow => {
       if (out.length === 1) return out[0] as JoinedWorkflow;
       const self = a.spanId ? index.get(a.spanId) : undefined;
       if (self !== undefined) return out[self] as JoinedWorkflow;
       let p = a.parentSpanId;
       // Bounded walk: a malformed trace could hold a parent cycle.
-      for (let steps = 0; p && steps <= (this.#links?.size ?? 0) + 1; steps++) {
+      for (let steps = 0; p && steps <= links.size + 1; steps++) {
         const i = index.get(p);
         if (i !== undefined) return out[i] as JoinedWorkflow;
-        p = this.#links?.get(p) ?? '';
+        p = links.get(p) ?? '';
       }
       return out[0] as JoinedWorkflow;
     };
