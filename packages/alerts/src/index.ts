@@ -1,5 +1,7 @@
 // The public surface of @telltale/alerts: named exports only.
 
+export type { ApiOptions } from './api/app.ts';
+export { createApp } from './api/app.ts';
 export type {
   AlertmanagerChannelConfig,
   ChannelConfig,
