@@ -35,6 +35,8 @@ COPY deploy/ deploy/
 # user; only the state directory is writable.
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
+# The all-in-one binds 127.0.0.1 on a laptop; in a container it must listen on all interfaces.
+ENV TELLTALE_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=app /app /app
 RUN mkdir -p /var/lib/telltale && chown node:node /var/lib/telltale
