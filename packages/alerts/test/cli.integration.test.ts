@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import {
   httpReady,
   kafkaBrokers,
   type ManagedProcess,
+  requireCommand,
   startProcess,
   uniqueTopic,
   waitUntil,
@@ -103,6 +105,23 @@ describe('the telltale-alerts CLI as a process', () => {
     });
     expect(await proc.exited).toBe(2);
     expect(proc.output()).toMatch(/invalid config at server\.port: .*\(from TELLTALE_ALERTS_PORT\)/);
+  });
+
+  it('export-rules writes Prometheus rules from the rule file that promtool accepts', async () => {
+    const out = join(dir, 'exported.rules.yml');
+    const proc = await startProcess({
+      name: 'telltale-alerts-export',
+      command: process.execPath,
+      args: [CLI, 'export-rules', '--rules', join(dir, 'rules.yaml'), '--out', out, '--interval', '30s'],
+      env: { TELLTALE_ALERTS_STATE_DIR: join(dir, 'unused') },
+    });
+    expect(await proc.exited).toBe(0);
+    const check = spawnSync(requireCommand('promtool', 'apt-get install prometheus'), ['check', 'rules', out], {
+      encoding: 'utf8',
+    });
+    expect(check.stdout).toMatch(/SUCCESS/);
+    expect(check.status).toBe(0);
+    expect(await readFile(out, 'utf8')).toMatch(/alert: LookupFailing/);
   });
 
   it('stops gracefully on SIGTERM and, killed or stopped, counts every aggregate once after a restart', async () => {
