@@ -9,7 +9,7 @@ import {
   workflowOutcome,
 } from '../classify/classify.ts';
 import type { PriceTable } from '../cost/price-table.ts';
-import { priceCall } from '../cost/pricing.ts';
+import { type CallCost, priceCall } from '../cost/pricing.ts';
 import { windowRecords } from '../emit/aggregate-record.ts';
 import { safetyEventRecord } from '../emit/safety-event-record.ts';
 import { ProcessorError } from '../errors.ts';
@@ -240,11 +240,10 @@ export class Engine {
       if (kind) hasSafety = true;
       if (kind === 'fallback') hasFallback = true;
     }
-    let spend: { picoUsd: bigint; priced: boolean } | undefined;
+    let spend: CallCost | undefined;
     if (role === 'model') {
       // Priced before the window is looked up: a replay that drops the window's part still joins the spend.
-      const cost = priceCall(span, callModel(span), this.#prices);
-      spend = { picoUsd: cost.picoUsd, priced: cost.source !== 'unpriced' };
+      spend = priceCall(span, callModel(span), this.#prices);
     }
     if (role === 'model' || role === 'tool' || hasSafety) {
       const window = this.#windowFor(start, mark);
@@ -253,8 +252,8 @@ export class Engine {
         if (spend) {
           const model = callModel(span);
           if (window.admitsModel(span.provider, model))
-            acc.addModel(span.provider, model, span, spend.picoUsd, spend.priced);
-          else acc.addModel(OVERFLOW, OVERFLOW, span, spend.picoUsd, spend.priced);
+            acc.addModel(span.provider, model, span, spend.picoUsd, spend.source !== 'unpriced');
+          else acc.addModel(OVERFLOW, OVERFLOW, span, spend.picoUsd, spend.source !== 'unpriced');
         } else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
         for (const ev of span.safetyEvents) {
           const kind = safetyKind(ev.kind);
@@ -269,7 +268,7 @@ export class Engine {
   #join(
     span: Span,
     role: ReturnType<typeof spanRole>,
-    spend: { picoUsd: bigint; priced: boolean } | undefined,
+    spend: CallCost | undefined,
     hasFallback: boolean,
     mark: Mark,
   ): void {
@@ -310,7 +309,7 @@ export class Engine {
       if (dueAfter < dueBefore) this.#due.push({ dueMs: dueAfter, traceId: trace.traceId });
     } else if (role !== 'model' && !trace.addLink(span.spanId, span.parentSpanId, this.#maxSpansPerTrace))
       this.counters.overflow.trace_spans++;
-    if (spend) trace.addSpend(span.parentSpanId, spend.picoUsd, spend.priced);
+    if (spend) trace.addSpend(span.parentSpanId, spend.picoUsd, spend.source !== 'unpriced');
     if (hasFallback) trace.addFallback(span.spanId, span.parentSpanId);
   }
 
