@@ -64,12 +64,21 @@ export async function createAlertService(
       return { ready: true };
     },
   });
-  const server = await listen(app, config.server.host, config.server.port);
+  let server: Server;
+  try {
+    server = await listen(app, config.server.host, config.server.port);
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? hostname() : config.server.host;
-  const url = `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  service.setBaseUrl(config.server.externalUrl ?? `http://${host}:${port}`);
+  const bind = config.server.host;
+  const any = bind === '0.0.0.0' || bind === '::';
+  const literal = (h: string) => (h.includes(':') ? `[${h}]` : h);
+  // Reachable from this host (tests, the all-in-one); the links in notifications use the host name.
+  const url = `http://${bind === '0.0.0.0' ? '127.0.0.1' : bind === '::' ? '[::1]' : literal(bind)}:${port}`;
+  service.setBaseUrl(config.server.externalUrl ?? `http://${any ? hostname() : literal(bind)}:${port}`);
   try {
     if (config.kafka.enabled) {
       source = new KafkaAggregateSource({
