@@ -17,9 +17,9 @@ import { type DueEntry, DueQueue } from '../join/due-queue.ts';
 import { TraceBudget } from '../join/trace-budget.ts';
 import { TraceState } from '../join/trace-state.ts';
 import type { Span } from '../span.ts';
-import type { CardinalityLimits, OverflowReason } from '../windows/overflow.ts';
-import { Window } from '../windows/window.ts';
+import type { Window } from '../windows/window.ts';
 import { type WindowSpec, windowStart } from '../windows/window-spec.ts';
+import { type ForceCloseHooks, WindowStore } from '../windows/window-store.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { type EngineCounters, newCounters } from './counters.ts';
 import { earlier, type Mark } from './mark.ts';
@@ -51,25 +51,25 @@ export class Engine {
   readonly #orphanTimeoutMs: number;
   readonly #budget: TraceBudget;
   readonly #maxSpansPerTrace: number;
-  readonly #maxOpenWindows: number;
-  readonly #limits: CardinalityLimits;
   readonly #prices: PriceTable;
 
   #streamTimeMs = NINF;
-  #forcedClosedEndMs = NINF;
-  /** Windows ending at or before this were emitted before a restart: a replay drops what it would add to them. */
-  #suppressUpToMs = NINF;
   #nextPosition: bigint | undefined;
-  #forceClosing = false;
 
-  readonly #windows = new Map<number, Window>();
+  readonly #windows: WindowStore;
+  readonly #forceCloseHooks: ForceCloseHooks = {
+    settle: (w) => {
+      const inWindow = [...this.#traces.values()]
+        .filter((t) => t.workflows.some((wf) => windowStart(this.#spec, wf.endMs) === w.startMs))
+        .sort((a, b) => (a.traceId < b.traceId ? -1 : 1));
+      for (const t of inWindow) this.#finish(t, this.#streamTimeMs);
+    },
+    emit: (w) => this.#emit(w),
+  };
   readonly #traces = new Map<string, TraceState>();
   readonly #due = new DueQueue();
   #aggregates: AggregateRecord[] = [];
   #safetyEvents: SafetyEventRecord[] = [];
-  readonly #overflow = (reason: OverflowReason): void => {
-    this.counters.overflow[reason]++;
-  };
 
   constructor(options: EngineOptions) {
     this.shard = options.shard;
@@ -82,8 +82,7 @@ export class Engine {
     this.#orphanTimeoutMs = options.orphanTimeoutMs ?? ENGINE_DEFAULTS.orphanTimeoutMs;
     this.#budget = options.traceBudget ?? new TraceBudget(options.maxOpenTraces ?? ENGINE_DEFAULTS.maxOpenTraces);
     this.#maxSpansPerTrace = options.maxSpansPerTrace ?? ENGINE_DEFAULTS.maxSpansPerTrace;
-    this.#maxOpenWindows = options.maxOpenWindows ?? ENGINE_DEFAULTS.maxOpenWindows;
-    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const maxOpenWindows = options.maxOpenWindows ?? ENGINE_DEFAULTS.maxOpenWindows;
     this.#prices = options.prices;
     if (!(this.#spec.sizeMs > 0 && Number.isInteger(this.#spec.sizeMs)))
       throw new ProcessorError(`window size must be a positive integer of ms, got ${this.#spec.sizeMs}`);
@@ -91,13 +90,19 @@ export class Engine {
       throw new ProcessorError(
         `joinWaitMs (${this.#joinWaitMs}) must not exceed graceMs (${this.#spec.graceMs}): a window would close while a trace it awaits is open`,
       );
-    if (this.#maxOpenWindows < 1) throw new ProcessorError('maxOpenWindows must be at least 1');
+    if (maxOpenWindows < 1) throw new ProcessorError('maxOpenWindows must be at least 1');
     const r = options.restore;
+    this.#windows = new WindowStore({
+      spec: this.#spec,
+      maxOpen: maxOpenWindows,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      counters: this.counters,
+      forcedClosedEndMs: r?.forcedClosedEndMs ?? NINF,
+      suppressUpToMs: r?.emittedUpToMs ?? NINF,
+    });
     if (r) {
       this.#nextPosition = r.position;
       this.#streamTimeMs = r.streamTimeMs;
-      this.#forcedClosedEndMs = r.forcedClosedEndMs;
-      this.#suppressUpToMs = r.emittedUpToMs;
     }
   }
 
@@ -128,7 +133,11 @@ export class Engine {
       throw new ProcessorError(
         `shard ${this.shard}: position ${position} is before ${this.#nextPosition}, already processed`,
       );
-    const mark: Mark = { position, streamTimeMs: this.#streamTimeMs, forcedClosedEndMs: this.#forcedClosedEndMs };
+    const mark: Mark = {
+      position,
+      streamTimeMs: this.#streamTimeMs,
+      forcedClosedEndMs: this.#windows.forcedClosedEndMs,
+    };
     let maxEnd = NINF;
     for (const span of spans) {
       this.counters.spans++;
@@ -160,7 +169,7 @@ export class Engine {
   flush(): void {
     for (const t of [...this.#traces.values()].sort((a, b) => (a.traceId < b.traceId ? -1 : 1)))
       this.#finish(t, this.#streamTimeMs);
-    for (const w of [...this.#windows.values()].sort((a, b) => a.startMs - b.startMs)) this.#close(w);
+    for (const w of this.#windows.takeAll()) this.#emit(w);
   }
 
   /**
@@ -190,23 +199,22 @@ export class Engine {
    * the next position when nothing is open. Undefined before any input.
    */
   checkpoint(): Checkpoint | undefined {
-    let first: Mark | undefined;
-    for (const w of this.#windows.values()) first = first ? earlier(first, w.first) : w.first;
+    let first: Mark | undefined = this.#windows.earliestMark();
     for (const t of this.#traces.values()) first = first ? earlier(first, t.first) : t.first;
-    const emittedUpToMs = Math.max(this.#closedEndMs(), this.#suppressUpToMs);
+    const emittedUpToMs = Math.max(this.#closedEndMs(), this.#windows.suppressUpToMs);
     if (first) return { ...first, emittedUpToMs };
     if (this.#nextPosition === undefined) return undefined;
     return {
       position: this.#nextPosition,
       streamTimeMs: this.#streamTimeMs,
-      forcedClosedEndMs: this.#forcedClosedEndMs,
+      forcedClosedEndMs: this.#windows.forcedClosedEndMs,
       emittedUpToMs,
     };
   }
 
   /** Windows ending at or before this are closed. */
   #closedEndMs(): number {
-    return Math.max(this.#forcedClosedEndMs, this.#streamTimeMs - this.#spec.graceMs);
+    return this.#windows.closedEndMs(this.#streamTimeMs);
   }
 
   #emitSafetyEvents(span: Span): void {
@@ -246,7 +254,7 @@ export class Engine {
       spend = priceCall(span, callModel(span), this.#prices);
     }
     if (role === 'model' || role === 'tool' || hasSafety) {
-      const window = this.#windowFor(start, mark);
+      const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
       if (window) {
         const acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
         if (spend) {
@@ -337,16 +345,8 @@ export class Engine {
       if (due > e.dueMs) this.#due.push({ dueMs: due, traceId: trace.traceId });
       else if (due === e.dueMs) this.#finish(trace, due);
     }
-    const closedEnd = this.#closedEndMs();
-    let closing: Window[] | undefined;
-    for (const w of this.#windows.values()) {
-      if (w.endMs > closedEnd) continue;
-      if (closing) closing.push(w);
-      else closing = [w];
-    }
-    if (!closing) return;
-    closing.sort((a, b) => a.startMs - b.startMs);
-    for (const w of closing) this.#close(w);
+    const closing = this.#windows.takeClosed(this.#closedEndMs());
+    if (closing) for (const w of closing) this.#emit(w);
   }
 
   /** Adds a finished trace's workflows to their windows, as of stream time `atMs` (when it was due). */
@@ -382,56 +382,15 @@ export class Engine {
   ): void {
     const start = windowStart(this.#spec, endMs);
     const end = start + this.#spec.sizeMs;
-    if (end <= Math.max(this.#forcedClosedEndMs, c.atMs - this.#spec.graceMs)) {
+    if (end <= this.#windows.closedEndMs(c.atMs)) {
       this.counters.lateWorkflows++;
       return;
     }
-    const window = this.#windowFor(start, c.mark);
+    const window = this.#windows.windowFor(start, c.mark, this.#forceCloseHooks);
     if (window) window.accumulator(service, workflow, tenant, c.mark).addWorkflow(outcome, c.withFallback, c.spend);
   }
 
-  /** The open window starting at `start`, opened if needed; undefined when the contribution must be dropped (counted). */
-  #windowFor(start: number, mark: Mark): Window | undefined {
-    const end = start + this.#spec.sizeMs;
-    if (end <= this.#suppressUpToMs) {
-      this.counters.replaySuppressed++;
-      return undefined;
-    }
-    const existing = this.#windows.get(start);
-    if (existing) return existing;
-    if (this.#windows.size >= this.#maxOpenWindows) {
-      this.counters.overflow.open_windows++;
-      let oldest: Window | undefined;
-      for (const w of this.#windows.values()) if (!oldest || w.startMs < oldest.startMs) oldest = w;
-      if (this.#forceClosing || !oldest || start < oldest.startMs) {
-        // The new window would be the oldest: it is the one closed early, before it holds anything.
-        if (end > this.#forcedClosedEndMs && !this.#forceClosing) this.#forcedClosedEndMs = end;
-        return undefined;
-      }
-      this.#forceClose(oldest);
-    }
-    const w = new Window(start, end, mark, this.#limits, this.#overflow);
-    this.#windows.set(start, w);
-    return w;
-  }
-
-  /** Closes a window before its time: first finishes the traces whose workflows it holds, so they are in it. */
-  #forceClose(w: Window): void {
-    this.#forceClosing = true;
-    try {
-      const inWindow = [...this.#traces.values()]
-        .filter((t) => t.workflows.some((wf) => windowStart(this.#spec, wf.endMs) === w.startMs))
-        .sort((a, b) => (a.traceId < b.traceId ? -1 : 1));
-      for (const t of inWindow) this.#finish(t, this.#streamTimeMs);
-    } finally {
-      this.#forceClosing = false;
-    }
-    if (w.endMs > this.#forcedClosedEndMs) this.#forcedClosedEndMs = w.endMs;
-    this.#close(w);
-  }
-
-  #close(w: Window): void {
-    this.#windows.delete(w.startMs);
+  #emit(w: Window): void {
     const records = windowRecords(this.shard, w);
     this.counters.aggregates += records.length;
     for (const r of records) this.#aggregates.push(r);
