@@ -13,9 +13,9 @@ import { type CallCost, priceCall } from '../cost/pricing.ts';
 import { windowRecords } from '../emit/aggregate-record.ts';
 import { safetyEventRecord } from '../emit/safety-event-record.ts';
 import { ProcessorError } from '../errors.ts';
-import { type DueEntry, DueQueue } from '../join/due-queue.ts';
 import { TraceBudget } from '../join/trace-budget.ts';
-import { TraceState } from '../join/trace-state.ts';
+import type { TraceState } from '../join/trace-state.ts';
+import { TraceStore } from '../join/trace-store.ts';
 import type { Span } from '../span.ts';
 import type { Window } from '../windows/window.ts';
 import { type WindowSpec, windowStart } from '../windows/window-spec.ts';
@@ -47,10 +47,6 @@ export class Engine {
   readonly shard: string;
   readonly counters: EngineCounters;
   readonly #spec: WindowSpec;
-  readonly #joinWaitMs: number;
-  readonly #orphanTimeoutMs: number;
-  readonly #budget: TraceBudget;
-  readonly #maxSpansPerTrace: number;
   readonly #prices: PriceTable;
 
   #streamTimeMs = NINF;
@@ -59,15 +55,17 @@ export class Engine {
   readonly #windows: WindowStore;
   readonly #forceCloseHooks: ForceCloseHooks = {
     settle: (w) => {
-      const inWindow = [...this.#traces.values()]
-        .filter((t) => t.workflows.some((wf) => windowStart(this.#spec, wf.endMs) === w.startMs))
-        .sort((a, b) => (a.traceId < b.traceId ? -1 : 1));
-      for (const t of inWindow) this.#finish(t, this.#streamTimeMs);
+      const inWindow = this.#traces.select((t) =>
+        t.workflows.some((wf) => windowStart(this.#spec, wf.endMs) === w.startMs),
+      );
+      for (const t of inWindow) {
+        this.#traces.remove(t);
+        this.#finish(t, this.#streamTimeMs);
+      }
     },
     emit: (w) => this.#emit(w),
   };
-  readonly #traces = new Map<string, TraceState>();
-  readonly #due = new DueQueue();
+  readonly #traces: TraceStore;
   #aggregates: AggregateRecord[] = [];
   #safetyEvents: SafetyEventRecord[] = [];
 
@@ -78,19 +76,24 @@ export class Engine {
       sizeMs: options.window?.sizeMs ?? ENGINE_DEFAULTS.windowSizeMs,
       graceMs: options.window?.graceMs ?? ENGINE_DEFAULTS.graceMs,
     };
-    this.#joinWaitMs = options.joinWaitMs ?? ENGINE_DEFAULTS.joinWaitMs;
-    this.#orphanTimeoutMs = options.orphanTimeoutMs ?? ENGINE_DEFAULTS.orphanTimeoutMs;
-    this.#budget = options.traceBudget ?? new TraceBudget(options.maxOpenTraces ?? ENGINE_DEFAULTS.maxOpenTraces);
-    this.#maxSpansPerTrace = options.maxSpansPerTrace ?? ENGINE_DEFAULTS.maxSpansPerTrace;
+    const joinWaitMs = options.joinWaitMs ?? ENGINE_DEFAULTS.joinWaitMs;
     const maxOpenWindows = options.maxOpenWindows ?? ENGINE_DEFAULTS.maxOpenWindows;
     this.#prices = options.prices;
     if (!(this.#spec.sizeMs > 0 && Number.isInteger(this.#spec.sizeMs)))
       throw new ProcessorError(`window size must be a positive integer of ms, got ${this.#spec.sizeMs}`);
-    if (this.#joinWaitMs > this.#spec.graceMs)
+    if (joinWaitMs > this.#spec.graceMs)
       throw new ProcessorError(
-        `joinWaitMs (${this.#joinWaitMs}) must not exceed graceMs (${this.#spec.graceMs}): a window would close while a trace it awaits is open`,
+        `joinWaitMs (${joinWaitMs}) must not exceed graceMs (${this.#spec.graceMs}): a window would close while a trace it awaits is open`,
       );
     if (maxOpenWindows < 1) throw new ProcessorError('maxOpenWindows must be at least 1');
+    const spec = this.#spec;
+    this.#traces = new TraceStore({
+      budget: options.traceBudget ?? new TraceBudget(options.maxOpenTraces ?? ENGINE_DEFAULTS.maxOpenTraces),
+      joinWaitMs,
+      orphanTimeoutMs: options.orphanTimeoutMs ?? ENGINE_DEFAULTS.orphanTimeoutMs,
+      maxSpansPerTrace: options.maxSpansPerTrace ?? ENGINE_DEFAULTS.maxSpansPerTrace,
+      closeOf: (endMs) => windowStart(spec, endMs) + spec.sizeMs + spec.graceMs,
+    });
     const r = options.restore;
     this.#windows = new WindowStore({
       spec: this.#spec,
@@ -167,8 +170,10 @@ export class Engine {
 
   /** Closes every open window and finishes every open trace now, e.g. at the end of a bounded input. */
   flush(): void {
-    for (const t of [...this.#traces.values()].sort((a, b) => (a.traceId < b.traceId ? -1 : 1)))
+    for (const t of this.#traces.select(() => true)) {
+      this.#traces.remove(t);
       this.#finish(t, this.#streamTimeMs);
+    }
     for (const w of this.#windows.takeAll()) this.#emit(w);
   }
 
@@ -177,10 +182,8 @@ export class Engine {
    * from its checkpoint) and returns its traces to the shared budget.
    */
   dispose(): void {
-    this.#budget.open -= this.#traces.size;
     this.#traces.clear();
     this.#windows.clear();
-    this.#due.clear();
     this.#aggregates = [];
     this.#safetyEvents = [];
   }
@@ -200,7 +203,8 @@ export class Engine {
    */
   checkpoint(): Checkpoint | undefined {
     let first: Mark | undefined = this.#windows.earliestMark();
-    for (const t of this.#traces.values()) first = first ? earlier(first, t.first) : t.first;
+    const traceFirst = this.#traces.earliestMark();
+    if (traceFirst) first = first ? earlier(first, traceFirst) : traceFirst;
     const emittedUpToMs = Math.max(this.#closedEndMs(), this.#windows.suppressUpToMs);
     if (first) return { ...first, emittedUpToMs };
     if (this.#nextPosition === undefined) return undefined;
@@ -280,31 +284,22 @@ export class Engine {
     hasFallback: boolean,
     mark: Mark,
   ): void {
-    let trace = this.#traces.get(span.traceId);
+    const trace = this.#traces.get(span.traceId) ?? this.#traces.open(span.traceId, mark, span.endTimeMs);
     if (!trace) {
-      if (this.#budget.full) {
-        this.counters.overflow.open_traces++;
-        // No room to wait for the rest of the trace: the workflow counts now, with only what it carries itself.
-        if (role === 'workflow')
-          this.#addWorkflow(span.service, span.workflow, span.tenant, span.endTimeMs, this.#outcome(span), {
-            withFallback: hasFallback,
-            spend: { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 },
-            mark,
-            atMs: this.#streamTimeMs,
-          });
-        return;
-      }
-      trace = new TraceState(span.traceId, mark);
-      this.#traces.set(span.traceId, trace);
-      this.#budget.open++;
-      trace.seen(span.endTimeMs);
-      this.#due.push({ dueMs: this.#dueOf(trace), traceId: span.traceId });
+      this.counters.overflow.open_traces++;
+      // No room to wait for the rest of the trace: the workflow counts now, with only what it carries itself.
+      if (role === 'workflow')
+        this.#addWorkflow(span.service, span.workflow, span.tenant, span.endTimeMs, this.#outcome(span), {
+          withFallback: hasFallback,
+          spend: { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 },
+          mark,
+          atMs: this.#streamTimeMs,
+        });
+      return;
     }
-    // Only a workflow span can bring the due time forward; later due times are found when the old entry pops.
-    const dueBefore = role === 'workflow' ? this.#dueOf(trace) : 0;
     trace.seen(span.endTimeMs);
-    if (role === 'workflow') {
-      trace.addWorkflow({
+    if (role === 'workflow')
+      this.#traces.addWorkflow(trace, {
         spanId: span.spanId,
         parentSpanId: span.parentSpanId,
         endMs: span.endTimeMs,
@@ -313,21 +308,11 @@ export class Engine {
         tenant: span.tenant,
         outcome: this.#outcome(span),
       });
-      const dueAfter = this.#dueOf(trace);
-      if (dueAfter < dueBefore) this.#due.push({ dueMs: dueAfter, traceId: trace.traceId });
-    } else if (role !== 'model' && !trace.addLink(span.spanId, span.parentSpanId, this.#maxSpansPerTrace))
+    else if (role !== 'model' && !this.#traces.addLink(trace, span.spanId, span.parentSpanId))
       this.counters.overflow.trace_spans++;
     if (spend) trace.addSpend(span.parentSpanId, spend.picoUsd, spend.source !== 'unpriced');
     if (hasFallback) trace.addFallback(span.spanId, span.parentSpanId);
   }
-
-  #dueOf(trace: TraceState): number {
-    return trace.dueMs(this.#joinWaitMs, this.#orphanTimeoutMs, this.#closeOf);
-  }
-
-  /** The stream time at which the window holding `endMs` closes. */
-  readonly #closeOf = (endMs: number): number =>
-    windowStart(this.#spec, endMs) + this.#spec.sizeMs + this.#spec.graceMs;
 
   #outcome(span: Span): WorkflowOutcome {
     const o = workflowOutcome(span);
@@ -337,22 +322,14 @@ export class Engine {
   }
 
   #advance(): void {
-    while (this.#due.size > 0 && this.#due.peekDueMs() <= this.#streamTimeMs) {
-      const e = this.#due.pop() as DueEntry;
-      const trace = this.#traces.get(e.traceId);
-      if (!trace) continue;
-      const due = this.#dueOf(trace);
-      if (due > e.dueMs) this.#due.push({ dueMs: due, traceId: trace.traceId });
-      else if (due === e.dueMs) this.#finish(trace, due);
-    }
+    for (let d = this.#traces.takeDue(this.#streamTimeMs); d; d = this.#traces.takeDue(this.#streamTimeMs))
+      this.#finish(d.trace, d.dueMs);
     const closing = this.#windows.takeClosed(this.#closedEndMs());
     if (closing) for (const w of closing) this.#emit(w);
   }
 
-  /** Adds a finished trace's workflows to their windows, as of stream time `atMs` (when it was due). */
+  /** Adds a finished (already removed) trace's workflows to their windows, as of stream time `atMs` (when it was due). */
   #finish(trace: TraceState, atMs: number): void {
-    this.#traces.delete(trace.traceId);
-    this.#budget.open--;
     if (trace.workflows.length === 0) {
       this.counters.orphanTraces++;
       return;

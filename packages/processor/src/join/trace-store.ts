@@ -1,0 +1,113 @@
+import { earlier, type Mark } from '../engine/mark.ts';
+import { DueQueue } from './due-queue.ts';
+import type { TraceBudget } from './trace-budget.ts';
+import { TraceState, type WorkflowRef } from './trace-state.ts';
+
+/**
+ * The open traces of one shard and when each is due: finished (join wait
+ * after its workflow spans) or expired (orphan timeout without one). Holds
+ * the shard's share of the process's trace budget.
+ */
+export class TraceStore {
+  readonly #traces = new Map<string, TraceState>();
+  readonly #due = new DueQueue();
+  readonly #budget: TraceBudget;
+  readonly #joinWaitMs: number;
+  readonly #orphanTimeoutMs: number;
+  readonly #maxLinks: number;
+  readonly #closeOf: (endMs: number) => number;
+
+  constructor(options: {
+    budget: TraceBudget;
+    joinWaitMs: number;
+    orphanTimeoutMs: number;
+    maxSpansPerTrace: number;
+    /** The stream time at which the window holding `endMs` closes: a trace is never due after it. */
+    closeOf: (endMs: number) => number;
+  }) {
+    this.#budget = options.budget;
+    this.#joinWaitMs = options.joinWaitMs;
+    this.#orphanTimeoutMs = options.orphanTimeoutMs;
+    this.#maxLinks = options.maxSpansPerTrace;
+    this.#closeOf = options.closeOf;
+  }
+
+  get size(): number {
+    return this.#traces.size;
+  }
+
+  get(traceId: string): TraceState | undefined {
+    return this.#traces.get(traceId);
+  }
+
+  /** State for a new trace first seen at `mark` with a span ending at `endMs`; undefined when the budget is spent. */
+  open(traceId: string, mark: Mark, endMs: number): TraceState | undefined {
+    if (this.#budget.full) return undefined;
+    const trace = new TraceState(traceId, mark);
+    this.#traces.set(traceId, trace);
+    this.#budget.open++;
+    trace.seen(endMs);
+    this.#due.push({ dueMs: this.#dueOf(trace), traceId });
+    return trace;
+  }
+
+  /** A workflow span can bring the due time forward, which needs its own queue entry. */
+  addWorkflow(trace: TraceState, ref: WorkflowRef): void {
+    const before = this.#dueOf(trace);
+    trace.addWorkflow(ref);
+    const after = this.#dueOf(trace);
+    if (after < before) this.#due.push({ dueMs: after, traceId: trace.traceId });
+  }
+
+  /** Records a parent link; false when the trace holds the most it may (the caller counts it). */
+  addLink(trace: TraceState, spanId: string, parentSpanId: string): boolean {
+    return trace.addLink(spanId, parentSpanId, this.#maxLinks);
+  }
+
+  /**
+   * Removes and returns the next trace due at or before `streamTimeMs`, with
+   * its due time; ties in due time go by trace id, whatever the arrival order.
+   */
+  takeDue(streamTimeMs: number): { trace: TraceState; dueMs: number } | undefined {
+    while (this.#due.size > 0 && this.#due.peekDueMs() <= streamTimeMs) {
+      const e = this.#due.pop();
+      if (!e) break;
+      const trace = this.#traces.get(e.traceId);
+      if (!trace) continue;
+      const due = this.#dueOf(trace);
+      // Due later than this entry said (more spans arrived): requeue; earlier: another entry exists.
+      if (due > e.dueMs) this.#due.push({ dueMs: due, traceId: trace.traceId });
+      else if (due === e.dueMs) {
+        this.remove(trace);
+        return { trace, dueMs: due };
+      }
+    }
+    return undefined;
+  }
+
+  remove(trace: TraceState): void {
+    if (this.#traces.delete(trace.traceId)) this.#budget.open--;
+  }
+
+  /** Open traces matching `pick`, in trace id order. */
+  select(pick: (t: TraceState) => boolean): TraceState[] {
+    return [...this.#traces.values()].filter(pick).sort((a, b) => (a.traceId < b.traceId ? -1 : 1));
+  }
+
+  earliestMark(): Mark | undefined {
+    let first: Mark | undefined;
+    for (const t of this.#traces.values()) first = first ? earlier(first, t.first) : t.first;
+    return first;
+  }
+
+  /** Drops every trace and returns them to the budget. */
+  clear(): void {
+    this.#budget.open -= this.#traces.size;
+    this.#traces.clear();
+    this.#due.clear();
+  }
+
+  #dueOf(trace: TraceState): number {
+    return trace.dueMs(this.#joinWaitMs, this.#orphanTimeoutMs, this.#closeOf);
+  }
+}
