@@ -63,6 +63,7 @@ describe('the alert service metrics', () => {
     const text = await metricsWith(false).metrics();
     expect(text).toContain('telltale_workflow_cost_per_success_usd{service="support",workflow="refund"} 0.1');
     expect(text).toContain('telltale_workflow_handoff_ratio{service="support",workflow="refund"} 0');
+    expect(text).toContain(`telltale_alerts_newest_window_end_timestamp_seconds ${(T0 + 10_000) / 1000}`);
   });
 
   it('count deliveries, attempts and failures per channel', async () => {

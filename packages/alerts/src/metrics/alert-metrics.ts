@@ -17,7 +17,10 @@ export interface AlertMetricsOptions extends AggregateCounterOptions {
   ratioWindow: string;
   /** What the gauges read at each scrape. */
   sources: {
-    store: WindowedCounts & { stats(): { ids: number; series: number; overflowed: number } };
+    store: WindowedCounts & {
+      stats(): { ids: number; series: number; overflowed: number };
+      readonly newestWindowEndMs: number | null;
+    };
     alerts(): AlertInstance[];
     rules(): RuleStatus[];
     evaluatedAt(): number | null;
@@ -129,6 +132,15 @@ export class AlertMetrics implements DeliveryMetrics {
       registers,
       collect() {
         const t = src.evaluatedAt();
+        if (t !== null) this.set(t / 1000);
+      },
+    });
+    new Gauge({
+      name: 'telltale_alerts_newest_window_end_timestamp_seconds',
+      help: 'End of the newest aggregate window applied, Unix seconds: alert on time() minus it to catch a stalled pipeline.',
+      registers,
+      collect() {
+        const t = src.store.newestWindowEndMs;
         if (t !== null) this.set(t / 1000);
       },
     });

@@ -74,6 +74,7 @@ describe('the window store', () => {
     const restored = new WindowStore(options);
     restored.restore(JSON.parse(JSON.stringify(store.snapshot())));
     expect(restored.apply(a, T0 + 1000)).toBe('duplicate');
+    expect(restored.newestWindowEndMs).toBe(T0 + 10_000);
     let workflows = 0;
     let cost = 0n;
     restored.scan(300_000, 0, T0 + 1000, (key, c) => {

@@ -45,6 +45,8 @@ export class WindowStore {
   readonly #series: SeriesIndex;
   readonly #fine: Tier;
   readonly #coarse: Tier;
+  /** The latest window end applied, ms: how fresh the data is. */
+  newestWindowEndMs: number | null = null;
 
   constructor(options: StoreOptions) {
     this.horizonMs = Math.max(options.lookbackMs, FINE_RETENTION_MS) + options.marginMs;
@@ -64,6 +66,7 @@ export class WindowStore {
     addAggregate(this.#fine.at(series, startMs), aggregate, tool);
     addAggregate(this.#coarse.at(series, startMs), aggregate, tool);
     this.#applied.add(aggregate);
+    if (this.newestWindowEndMs === null || endMs > this.newestWindowEndMs) this.newestWindowEndMs = endMs;
     return 'applied';
   }
 
@@ -116,6 +119,7 @@ export class WindowStore {
     });
     return {
       version: 1,
+      newestWindowEndMs: this.newestWindowEndMs,
       applied: this.#applied.toJSON(),
       fine: tier(this.#fine),
       coarse: tier(this.#coarse),
@@ -126,6 +130,7 @@ export class WindowStore {
   restore(snapshot: StoreSnapshot): void {
     if (snapshot.version !== 1) throw new StateFileError(`store snapshot version ${snapshot.version} is not 1`);
     this.#applied = AppliedWindows.fromJSON(snapshot.applied);
+    this.newestWindowEndMs = snapshot.newestWindowEndMs ?? null;
     for (const [tier, json] of [
       [this.#fine, snapshot.fine],
       [this.#coarse, snapshot.coarse],
@@ -152,6 +157,7 @@ interface TierJson {
 
 export interface StoreSnapshot {
   version: 1;
+  newestWindowEndMs?: number | null;
   applied: AppliedWindowsJson;
   fine: TierJson;
   coarse: TierJson;
