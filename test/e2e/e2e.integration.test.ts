@@ -162,6 +162,10 @@ describe('the telltale stack end to end', () => {
     );
     expect(fallbackRatio).toBeCloseTo(truth.workflowsWithFallback / workflows, 12);
 
+    // Both replicas of the consumer group did their share.
+    const spansByReplica = await byLabel('sum by (instance) (telltale_processor_spans_total)', 'instance');
+    expect(Object.keys(spansByReplica)).toHaveLength(2);
+    for (const [instance, spans] of Object.entries(spansByReplica)) expect(spans, instance).toBeGreaterThan(0);
     expect(await value('sum(telltale_processor_dlq_records_total)')).toBe(1);
     expect(await value('sum(telltale_processor_late_spans_total)')).toBe(0);
   }, 240_000);
