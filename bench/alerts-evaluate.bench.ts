@@ -3,14 +3,14 @@
  * earlier) over 4 days of 10 s aggregates from 20 series × 3 tools, against
  * the anchor: the same sums computed the plain way, by scanning every
  * retained aggregate. Also prints the store's heap.
- * Run: node --expose-gc packages/alerts/bench/alerts-evaluate.bench.ts
+ * Run: npm run bench -- alerts-evaluate
  */
 import type { AggregateRecord } from '@telltale/conventions';
-import { runBenchmark } from '../../../bench/harness.ts';
-import { AlertEngine } from '../src/engine/alert-engine.ts';
-import { loadRuleFile } from '../src/rules/load.ts';
-import { WindowStore } from '../src/store/window-store.ts';
-import { aggregate } from '../test/aggregates.ts';
+import { AlertEngine } from '../packages/alerts/src/engine/alert-engine.ts';
+import { loadRuleFile } from '../packages/alerts/src/rules/load.ts';
+import { WindowStore } from '../packages/alerts/src/store/window-store.ts';
+import { aggregate } from '../packages/alerts/test/aggregates.ts';
+import { runBenchmark } from './harness.ts';
 
 const DAY = 86_400_000;
 const SERIES = 20;
