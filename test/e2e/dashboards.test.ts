@@ -7,7 +7,15 @@ import { newCounters, ProcessorMetrics } from '@telltale/processor';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { type Dashboard, DEPLOY_DIR, dataPanels, loadDashboards, metricNames, panelQueries } from './dashboards.ts';
+import {
+  type Dashboard,
+  DEPLOY_DIR,
+  dataPanels,
+  loadDashboards,
+  metricNames,
+  panelQueries,
+  variableQueries,
+} from './dashboards.ts';
 
 const dashboards = loadDashboards();
 function dashboard(file: string): Dashboard {
@@ -149,5 +157,17 @@ describe('the Grafana dashboards in deploy/grafana/dashboards', () => {
     const alertsUsed = used.filter((n) => n.startsWith('telltale_') && !n.startsWith('telltale_processor_'));
     expect(alertsUsed.length).toBeGreaterThan(0);
     for (const name of alertsUsed) expect(exposed, name).toContain(name);
+  });
+});
+
+describe('the dashboard variables', () => {
+  it('are label_values queries Prometheus can answer, with the other variables resolved', () => {
+    const vars = variableQueries(dashboard('ai-reliability.json'));
+    expect(vars.map((v) => [v.name, v.label])).toEqual([
+      ['service', 'service'],
+      ['workflow', 'workflow'],
+      ['tenant', 'tenant'],
+    ]);
+    for (const v of vars) expect(v.selector, v.name).not.toContain('$');
   });
 });

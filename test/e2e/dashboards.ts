@@ -82,3 +82,22 @@ export function resolveVariables(expr: string, rateInterval = '1m'): string {
 export function metricNames(expr: string): string[] {
   return [...new Set(expr.match(/\b(?:telltale|otelcol)_[a-z0-9_]+\b/g) ?? [])].sort();
 }
+
+export interface VariableQuery {
+  dashboard: string;
+  name: string;
+  /** The series selector of `label_values(selector, label)`, variables resolved. */
+  selector: string;
+  label: string;
+}
+
+/** The dashboard's `label_values(selector, label)` variables, as Grafana asks Prometheus for them. */
+export function variableQueries(dashboard: Dashboard): VariableQuery[] {
+  return dashboard.templating.list.map((v) => {
+    const text = typeof v.query === 'string' ? v.query : (v.query?.query ?? v.definition ?? '');
+    const m = /^label_values\((.+),\s*([a-zA-Z_][a-zA-Z0-9_]*)\)$/.exec(text.trim());
+    if (!m?.[1] || !m[2])
+      throw new Error(`${dashboard.title}: variable ${v.name} is not label_values(selector, label)`);
+    return { dashboard: dashboard.title, name: v.name, selector: resolveVariables(m[1]), label: m[2] };
+  });
+}

@@ -1,8 +1,8 @@
-import type { TallySnapshot } from '@telltale/example-support-assistant';
+import { DEFAULT_TENANTS, type TallySnapshot, WORKFLOW_NAME } from '@telltale/example-support-assistant';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../infra/index.ts';
-import { dataPanels, loadDashboards, resolveVariables } from './dashboards.ts';
+import { dataPanels, loadDashboards, resolveVariables, variableQueries } from './dashboards.ts';
 import { Load, sendClockSpans } from './load.ts';
 import { type Stack, startStack } from './stack.ts';
 import type { ReceivedNotification } from './webhook-receiver.ts';
@@ -190,5 +190,17 @@ describe('the telltale stack end to end', () => {
             empty.push(`${dashboard.title} / ${panel.title} ${target.refId}: no data (${query})`);
         }
     expect(empty).toEqual([]);
+  });
+
+  it('offers the services, workflows and tenants of the workload in the dashboard variables', async () => {
+    const values: Record<string, string[]> = {};
+    for (const dashboard of loadDashboards().values())
+      for (const v of variableQueries(dashboard)) {
+        const url = `${stack.prometheus.url}/api/v1/label/${v.label}/values?match[]=${encodeURIComponent(v.selector)}`;
+        values[v.name] = ((await (await fetch(url)).json()) as { data: string[] }).data;
+      }
+    expect(values.service).toContain(SERVICE);
+    expect(values.workflow).toContain(WORKFLOW_NAME);
+    expect(values.tenant).toEqual(expect.arrayContaining([...DEFAULT_TENANTS]));
   });
 });
