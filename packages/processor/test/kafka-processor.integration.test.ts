@@ -144,8 +144,11 @@ describe('telltale-processor against a real Kafka broker', () => {
     // A leaves mid-stream: B takes every partition over from A's checkpoints.
     await a.stop();
     await produce(brokers, topics.spans, [...(parts[4] ?? []), ...(parts[5] ?? []), ...tickMessages(w, PARTITIONS)]);
-    const byId = await waitForTruth(aggregates, w, 'ground truth across a rebalance');
-    expect(byId.size).toBeGreaterThan(0);
+    await waitForTruth(aggregates, w, 'ground truth across a rebalance');
+    // Both replicas owned partitions, and B took A's over from the checkpoints A committed.
+    const restored = /"shard":"[^"]+","from":"(\d+|start)"[^\n]*partition state restored from checkpoint/g;
+    expect(a.output().match(restored)?.length ?? 0).toBeGreaterThan(0);
+    expect(b.output()).toMatch(/"from":"\d+"[^\n]*partition state restored from checkpoint/);
   });
 
   it('poison records land in the DLQ with the original bytes and their origin, and the rest still match', async () => {
