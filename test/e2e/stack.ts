@@ -56,7 +56,7 @@ export interface Stack {
 export async function startStack(): Promise<Stack> {
   const cleanup: (() => Promise<unknown>)[] = [];
   const stop = async () => {
-    for (const fn of cleanup.reverse()) await fn().catch(() => {});
+    for (const fn of [...cleanup].reverse()) await fn().catch(() => {});
   };
   try {
     const brokers = kafkaBrokers();

@@ -33,7 +33,7 @@ export interface RunningAllInOne {
 export async function startAllInOne(o: AllInOneOptions, logger: Logger): Promise<RunningAllInOne> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse())
+    for (const stop of [...stops].reverse())
       await stop().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
   };
   try {
