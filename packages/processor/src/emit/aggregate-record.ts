@@ -3,12 +3,23 @@ import type { Window } from '../windows/window.ts';
 
 /** The records a closed window emits: one per key, with ids deterministic over (shard, window, key). */
 export function windowRecords(shard: string, window: Window): AggregateRecord[] {
-  return window.accumulators().map((acc) => ({
-    schema: AGGREGATE_SCHEMA_V1,
-    id: aggregateId(shard, window.startMs, window.endMs, acc.key),
-    shard,
-    window: { startMs: window.startMs, endMs: window.endMs },
-    key: acc.key,
-    ...acc.toCounts(),
-  }));
+  const out: AggregateRecord[] = [];
+  for (const acc of window.accumulators()) {
+    const c = acc.toCounts();
+    out.push({
+      schema: AGGREGATE_SCHEMA_V1,
+      id: aggregateId(shard, window.startMs, window.endMs, acc.key),
+      shard,
+      window: { startMs: window.startMs, endMs: window.endMs },
+      key: acc.key,
+      workflows: c.workflows,
+      workflowsWithFallback: c.workflowsWithFallback,
+      workflowCost: c.workflowCost,
+      tools: c.tools,
+      models: c.models,
+      fallbacks: c.fallbacks,
+      safety: c.safety,
+    });
+  }
+  return out;
 }

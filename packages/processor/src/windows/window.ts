@@ -104,9 +104,13 @@ export class Window {
     return false;
   }
 
-  /** Accumulators in key order, so a window always emits in the same order. */
-  accumulators(): AggregateAccumulator[] {
-    return [...this.#byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
+  /**
+   * Accumulators in the order their keys first appeared: the same input
+   * (also a replay from a checkpoint) always gives the same order, and ids,
+   * not order, are what consumers rely on.
+   */
+  accumulators(): IterableIterator<AggregateAccumulator> {
+    return this.#byKey.values();
   }
 
   get keyCount(): number {
