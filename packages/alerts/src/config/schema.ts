@@ -1,4 +1,5 @@
 import { DEFAULT_AGGREGATES_TOPIC } from '@telltale/conventions';
+import { kafkaSaslSchema, kafkaSslSchema } from '@telltale/kafka';
 import { z } from 'zod';
 import { durationSchema } from '../duration.ts';
 import { channelSchema, checkChannelRefs, routeSchema } from './channels.ts';
@@ -40,23 +41,8 @@ export const alertsConfigSchema = z
         topic: z.string().min(1).default(DEFAULT_AGGREGATES_TOPIC),
         /** A new group starts at the earliest retained record (ids make the replay harmless). */
         fromBeginning: bool.default(true),
-        ssl: z
-          .object({
-            enabled: bool.default(false),
-            /** PEM files; omitted means the system CAs and no client certificate. */
-            caFile: z.string().optional(),
-            certFile: z.string().optional(),
-            keyFile: z.string().optional(),
-            rejectUnauthorized: bool.default(true),
-          })
-          .prefault({}),
-        sasl: z
-          .object({
-            mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-            username: z.string().min(1),
-            password: z.string().min(1),
-          })
-          .optional(),
+        ssl: kafkaSslSchema,
+        sasl: kafkaSaslSchema,
         connectionTimeout: duration(10_000),
         /** How long the group waits for a silent member (a crashed one) before rebalancing. Broker bounds apply. */
         sessionTimeout: duration(30_000),

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
+import { createKafka } from '@telltale/kafka';
 import { type Logger, pino } from 'pino';
 import { createApp } from '../api/app.ts';
 import { parseConfig } from '../config/load.ts';
@@ -7,7 +8,6 @@ import type { AlertsConfig, AlertsConfigInput } from '../config/schema.ts';
 import type { AlertNotification, NotificationChannel } from '../notify/notification.ts';
 import type { CompiledRule } from '../rules/compiled-rule.ts';
 import { KafkaAggregateSource } from '../source/kafka.ts';
-import { createKafka } from '../source/kafka-client.ts';
 import { AlertService, type ApplyResult } from './alert-service.ts';
 
 export interface CreateAlertServiceOptions {
@@ -82,7 +82,7 @@ export async function createAlertService(
   try {
     if (config.kafka.enabled) {
       source = new KafkaAggregateSource({
-        kafka: createKafka(config.kafka, logger),
+        kafka: createKafka({ ...config.kafka, connectionTimeoutMs: config.kafka.connectionTimeout }, logger),
         topic: config.kafka.topic,
         groupId: config.kafka.groupId,
         fromBeginning: config.kafka.fromBeginning,

@@ -1,3 +1,4 @@
+import { createKafka } from '@telltale/kafka';
 import type { Logger } from 'pino';
 import type { ProcessorConfig } from '../config/schema.ts';
 import { loadPriceTable } from '../cost/price-table.ts';
@@ -6,7 +7,6 @@ import { TraceBudget } from '../join/trace-budget.ts';
 import { type HealthServer, startHealthServer } from '../metrics/health-server.ts';
 import { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import type { DecodeResult } from '../span.ts';
-import { createKafka } from '../transport/kafka/kafka-client.ts';
 import { KafkaProcessor } from '../transport/kafka/kafka-processor.ts';
 
 export interface RunningProcessor {

@@ -4,6 +4,7 @@ import {
   DEFAULT_SAFETY_EVENTS_TOPIC,
   DEFAULT_SPANS_TOPIC,
 } from '@telltale/conventions';
+import { kafkaSaslSchema, kafkaSslSchema } from '@telltale/kafka';
 import { z } from 'zod';
 import { DEFAULT_MAX_INPUT_BYTES, ENCODINGS } from '../decode/decoders.ts';
 import { DEFAULT_LIMITS, ENGINE_DEFAULTS } from '../engine/options.ts';
@@ -19,12 +20,6 @@ const list = z.preprocess(
       : v,
   z.array(z.string().min(1)).min(1),
 );
-const bool = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  if (/^(true|1|yes)$/i.test(v)) return true;
-  if (/^(false|0|no)$/i.test(v)) return false;
-  return v;
-}, z.boolean());
 const ms = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const positive = (def: number) => z.coerce.number().int().positive().default(def);
 
@@ -38,23 +33,8 @@ export const processorConfigSchema = z
         clientId: z.string().min(1).default('telltale-processor'),
         /** Consumer group: replicas with the same group share the partitions. */
         groupId: z.string().min(1).default('telltale-processor'),
-        ssl: z
-          .object({
-            enabled: bool.default(false),
-            /** PEM files; omitted means the system CAs and no client certificate. */
-            caFile: z.string().optional(),
-            certFile: z.string().optional(),
-            keyFile: z.string().optional(),
-            rejectUnauthorized: bool.default(true),
-          })
-          .prefault({}),
-        sasl: z
-          .object({
-            mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-            username: z.string().min(1),
-            password: z.string().min(1),
-          })
-          .optional(),
+        ssl: kafkaSslSchema,
+        sasl: kafkaSaslSchema,
         connectionTimeoutMs: positive(10_000),
       })
       .prefault({}),

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Env gives booleans as text. */
+const bool = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  if (/^(false|0|no)$/i.test(v)) return false;
+  return v;
+}, z.boolean());
+
+/** TLS to the brokers. PEM files omitted mean the system CAs and no client certificate. */
+export const kafkaSslSchema = z
+  .object({
+    enabled: bool.default(false),
+    caFile: z.string().optional(),
+    certFile: z.string().optional(),
+    keyFile: z.string().optional(),
+    rejectUnauthorized: bool.default(true),
+  })
+  .prefault({});
+
+/** SASL authentication: PLAIN or SCRAM, as managed Kafka services offer. */
+export const kafkaSaslSchema = z
+  .object({
+    mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+    username: z.string().min(1),
+    password: z.string().min(1),
+  })
+  .optional();
+
+export type KafkaSsl = z.infer<typeof kafkaSslSchema>;
+export type KafkaSasl = z.infer<typeof kafkaSaslSchema>;
+
+/** What a telltale service needs to reach a cluster; each service's config maps onto this. */
+export interface KafkaConnection {
+  brokers: string[];
+  clientId: string;
+  connectionTimeoutMs: number;
+  ssl: KafkaSsl;
+  sasl?: KafkaSasl;
+}
