@@ -1,4 +1,4 @@
-import { type AggregateRecord, OVERFLOW, type SafetyEventRecord, type WorkflowOutcome } from '@telltale/conventions';
+import type { AggregateRecord, SafetyEventRecord, WorkflowOutcome } from '@telltale/conventions';
 import {
   callModel,
   fallbackOutcome,
@@ -261,12 +261,14 @@ export class Engine {
       const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
       if (window) {
         const acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
-        if (spend) {
-          const model = callModel(span);
-          if (window.admitsModel(span.provider, model))
-            acc.addModel(span.provider, model, span, spend.picoUsd, spend.source !== 'unpriced');
-          else acc.addModel(OVERFLOW, OVERFLOW, span, spend.picoUsd, spend.source !== 'unpriced');
-        } else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
+        if (spend)
+          acc.addModel(
+            window.modelName(span.provider, callModel(span)),
+            span,
+            spend.picoUsd,
+            spend.source !== 'unpriced',
+          );
+        else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
         for (const ev of span.safetyEvents) {
           const kind = safetyKind(ev.kind);
           if (kind) acc.addSafety(kind, ev.policy);

@@ -1,10 +1,4 @@
-import {
-  type AggregateCounts,
-  type AggregateKey,
-  modelKey,
-  type SafetyKind,
-  type WorkflowOutcome,
-} from '@telltale/conventions';
+import type { AggregateCounts, AggregateKey, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
 import type { Span } from '../span.ts';
 
 /** The spend a workflow carries into its window: summed model calls of its trace. */
@@ -14,9 +8,20 @@ export interface Spend {
   unpricedCalls: number;
 }
 
-interface ModelAcc {
+/**
+ * A (provider, model) pair as a window admitted it, with its record key built
+ * once per window: accumulators key their model counts by this object, so a
+ * call costs one identity lookup and no string is built per span or per emit.
+ */
+export interface ModelName {
   provider: string;
   model: string;
+  /** `modelKey(provider, model)`: the key in `AggregateRecord.models`. */
+  key: string;
+}
+
+interface ModelAcc {
+  name: ModelName;
   calls: number;
   errors: number;
   input: number;
@@ -40,8 +45,7 @@ export class AggregateAccumulator {
   fallbacks = 0;
   // Created on first use: many keys of a window only ever see workflows, or only tools.
   #tools: Map<string, ToolCounts> | undefined;
-  /** provider → model → counts (nested: no key string built per call). */
-  #models: Map<string, Map<string, ModelAcc>> | undefined;
+  #models: Map<ModelName, ModelAcc> | undefined;
   #safety: Map<SafetyKind, Map<string, number>> | undefined;
 
   constructor(key: AggregateKey) {
@@ -67,19 +71,13 @@ export class AggregateAccumulator {
     if (success) t.successes++;
   }
 
-  /** A model call of `span`, keyed (after the caps) by `provider`/`model`, costing `picoUsd` when priced. */
-  addModel(provider: string, model: string, span: Span, picoUsd: bigint, priced: boolean): void {
+  /** A model call of `span`, keyed (after the caps) by `name`, costing `picoUsd` when priced. */
+  addModel(name: ModelName, span: Span, picoUsd: bigint, priced: boolean): void {
     this.#models ??= new Map();
-    let byModel = this.#models.get(provider);
-    if (!byModel) {
-      byModel = new Map();
-      this.#models.set(provider, byModel);
-    }
-    let m = byModel.get(model);
+    let m = this.#models.get(name);
     if (!m) {
       m = {
-        provider,
-        model,
+        name,
         calls: 0,
         errors: 0,
         input: 0,
@@ -90,7 +88,7 @@ export class AggregateAccumulator {
         pricedCalls: 0,
         unpricedCalls: 0,
       };
-      byModel.set(model, m);
+      this.#models.set(name, m);
     }
     m.calls++;
     if (span.statusCode === 2) m.errors++;
@@ -119,17 +117,18 @@ export class AggregateAccumulator {
   toCounts(): AggregateCounts {
     const tools: AggregateCounts['tools'] = {};
     if (this.#tools)
-      for (const name of sortedKeys(this.#tools)) tools[name] = { ...(this.#tools.get(name) as ToolCounts) };
+      for (const name of sortedKeys(this.#tools)) {
+        const t = this.#tools.get(name) as ToolCounts;
+        tools[name] = { calls: t.calls, successes: t.successes };
+      }
     const models: AggregateCounts['models'] = {};
     if (this.#models) {
-      const all: [string, ModelAcc][] = [];
-      for (const byModel of this.#models.values())
-        for (const m of byModel.values()) all.push([modelKey(m.provider, m.model), m]);
-      if (all.length > 1) all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      for (const [k, m] of all)
-        models[k] = {
-          provider: m.provider,
-          model: m.model,
+      const all = [...this.#models.values()];
+      if (all.length > 1) all.sort((a, b) => (a.name.key < b.name.key ? -1 : a.name.key > b.name.key ? 1 : 0));
+      for (const m of all)
+        models[m.name.key] = {
+          provider: m.name.provider,
+          model: m.name.model,
           calls: m.calls,
           errors: m.errors,
           tokens: { input: m.input, output: m.output, cacheRead: m.cacheRead, reasoning: m.reasoning },
@@ -144,8 +143,9 @@ export class AggregateAccumulator {
         for (const p of sortedKeys(byPolicy)) out[p] = byPolicy.get(p) as number;
         safety[kind] = out;
       }
+    const w = this.workflows;
     return {
-      workflows: { ...this.workflows },
+      workflows: { success: w.success, failure: w.failure, handoff: w.handoff, abandoned: w.abandoned },
       workflowsWithFallback: this.workflowsWithFallback,
       workflowCost: {
         picoUsd: this.workflowCost.picoUsd.toString(),
@@ -160,9 +160,8 @@ export class AggregateAccumulator {
   }
 }
 
-function sortedKeys<K extends string>(m: Map<K, unknown>): K[] {
-  const keys = [...m.keys()];
-  return keys.length > 1 ? keys.sort() : keys;
+function sortedKeys<K extends string>(m: Map<K, unknown>): Iterable<K> {
+  return m.size > 1 ? [...m.keys()].sort() : m.keys();
 }
 
 type ToolCounts = { calls: number; successes: number };

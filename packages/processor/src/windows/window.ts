@@ -1,6 +1,6 @@
-import { type AggregateKey, OVERFLOW } from '@telltale/conventions';
+import { type AggregateKey, modelKey, OVERFLOW } from '@telltale/conventions';
 import type { Mark } from '../engine/mark.ts';
-import { AggregateAccumulator } from './aggregate-accumulator.ts';
+import { AggregateAccumulator, type ModelName } from './aggregate-accumulator.ts';
 import type { CardinalityLimits, OverflowReason } from './overflow.ts';
 
 /**
@@ -21,9 +21,10 @@ export class Window {
   readonly #workflows = new Set<string>();
   readonly #tenants = new Set<string>();
   readonly #tools = new Set<string>();
-  /** provider → models admitted under the model cap (nested: no key string per lookup). */
-  readonly #models = new Map<string, Set<string>>();
+  /** provider → model → its name, for the models admitted under the model cap (nested: no key string per lookup). */
+  readonly #models = new Map<string, Map<string, ModelName>>();
   #modelCount = 0;
+  #overflowModel: ModelName | undefined;
 
   constructor(
     startMs: number,
@@ -90,18 +91,29 @@ export class Window {
     return this.#capped(this.#tools, name, this.#limits.tools, 'tool');
   }
 
-  /** Whether (provider, model) fits the per-window model cap; when not, the caller uses `__overflow__` for both. */
-  admitsModel(provider: string, model: string): boolean {
-    const known = this.#models.get(provider);
-    if (known?.has(model)) return true;
+  /** The name (provider, model) counts under: itself while it fits the per-window model cap, else `__overflow__` for both. */
+  modelName(provider: string, model: string): ModelName {
+    let known = this.#models.get(provider);
+    const name = known?.get(model);
+    if (name) return name;
     if (this.#modelCount < this.#limits.models) {
-      if (known) known.add(model);
-      else this.#models.set(provider, new Set([model]));
+      if (!known) {
+        known = new Map();
+        this.#models.set(provider, known);
+      }
+      const admitted = { provider, model, key: modelKey(provider, model) };
+      known.set(model, admitted);
       this.#modelCount++;
-      return true;
+      return admitted;
     }
     this.#onOverflow('model');
-    return false;
+    // Nothing is admitted once the cap is reached, so a pair literally named __overflow__ is either already here or never.
+    this.#overflowModel ??= this.#models.get(OVERFLOW)?.get(OVERFLOW) ?? {
+      provider: OVERFLOW,
+      model: OVERFLOW,
+      key: modelKey(OVERFLOW, OVERFLOW),
+    };
+    return this.#overflowModel;
   }
 
   /**
