@@ -80,7 +80,13 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let stopping = false;
+  // Whatever ends this process (an uncaught error, process.exit) also ends the demo, so it never sends on alone.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  exited.then(() => process.off('exit', killOnExit));
   exited.then(([code, signal]) => {
     if (!stopping) log.error({ code, signal, output: tail.join('\n') }, 'the demo assistant exited unexpectedly');
   });
