@@ -55,3 +55,19 @@ export function alertmanagerConfig(webhookUrl: string): string {
     'deploy/alertmanager/alertmanager.yml',
   );
 }
+
+/**
+ * deploy/alertmanager/alertmanager.pagerduty.yml delivering to the test's
+ * webhook receiver and to a PagerDuty Events v2 stand-in, with the routing key
+ * in a file of the test's (start.sh writes it to /alertmanager/ in the stack).
+ */
+export function alertmanagerPagerdutyConfig(webhookUrl: string, routingKeyFile: string, pagerdutyUrl: string): string {
+  return replaceExactly(
+    read('alertmanager', 'alertmanager.pagerduty.yml'),
+    {
+      'http://pager-log:9099/alertmanager': webhookUrl,
+      'routing_key_file: /alertmanager/pagerduty-routing-key': `routing_key_file: ${routingKeyFile}\n        url: ${pagerdutyUrl}`,
+    },
+    'deploy/alertmanager/alertmanager.pagerduty.yml',
+  );
+}
