@@ -13,6 +13,7 @@ import { type CallCost, priceCall } from '../cost/pricing.ts';
 import { windowRecords } from '../emit/aggregate-record.ts';
 import { safetyEventRecord } from '../emit/safety-event-record.ts';
 import { ProcessorError } from '../errors.ts';
+import { flatId } from '../join/flat-id.ts';
 import { TraceBudget } from '../join/trace-budget.ts';
 import type { TraceState } from '../join/trace-state.ts';
 import { TraceStore } from '../join/trace-store.ts';
@@ -302,8 +303,8 @@ export class Engine {
     trace.seen(span.endTimeMs);
     if (role === 'workflow')
       this.#traces.addWorkflow(trace, {
-        spanId: span.spanId,
-        parentSpanId: span.parentSpanId,
+        spanId: flatId(span.spanId),
+        parentSpanId: flatId(span.parentSpanId),
         endMs: span.endTimeMs,
         service: span.service,
         workflow: span.workflow,

@@ -1,6 +1,7 @@
 import type { WorkflowOutcome } from '@telltale/conventions';
 import type { Mark } from '../engine/mark.ts';
 import type { Spend } from '../windows/aggregate-accumulator.ts';
+import { flatId } from './flat-id.ts';
 
 /** A workflow span of a trace, with what its window key needs. */
 export interface WorkflowRef {
@@ -72,13 +73,13 @@ export class TraceState {
 
   /** A model call's cost; model calls are never workflow spans, so only the parent is kept. */
   addSpend(parentSpanId: string, picoUsd: bigint, priced: boolean): void {
-    const e = { parentSpanId, picoUsd, priced };
+    const e = { parentSpanId: flatId(parentSpanId), picoUsd, priced };
     if (this.#spend) this.#spend.push(e);
     else this.#spend = [e];
   }
 
   addFallback(spanId: string, parentSpanId: string): void {
-    const e = { spanId, parentSpanId };
+    const e = { spanId: flatId(spanId), parentSpanId: flatId(parentSpanId) };
     if (this.#fallbacks) this.#fallbacks.push(e);
     else this.#fallbacks = [e];
   }
@@ -87,11 +88,11 @@ export class TraceState {
   addLink(spanId: string, parentSpanId: string, maxLinks: number): boolean {
     if (!parentSpanId) return true;
     if (!this.#links) {
-      this.#links = [spanId, parentSpanId];
+      this.#links = [flatId(spanId), flatId(parentSpanId)];
       return true;
     }
     if (this.#links.length >= 2 * maxLinks) return false;
-    this.#links.push(spanId, parentSpanId);
+    this.#links.push(flatId(spanId), flatId(parentSpanId));
     return true;
   }
 

@@ -1,5 +1,6 @@
 import { earlier, type Mark } from '../engine/mark.ts';
 import { DueQueue } from './due-queue.ts';
+import { flatId } from './flat-id.ts';
 import type { TraceBudget } from './trace-budget.ts';
 import { TraceState, type WorkflowRef } from './trace-state.ts';
 
@@ -43,11 +44,11 @@ export class TraceStore {
   /** State for a new trace first seen at `mark` with a span ending at `endMs`; undefined when the budget is spent. */
   open(traceId: string, mark: Mark, endMs: number): TraceState | undefined {
     if (this.#budget.full) return undefined;
-    const trace = new TraceState(traceId, mark);
-    this.#traces.set(traceId, trace);
+    const trace = new TraceState(flatId(traceId), mark);
+    this.#traces.set(trace.traceId, trace);
     this.#budget.open++;
     trace.seen(endMs);
-    this.#due.push({ dueMs: this.#dueOf(trace), traceId });
+    this.#due.push({ dueMs: this.#dueOf(trace), traceId: trace.traceId });
     return trace;
   }
 

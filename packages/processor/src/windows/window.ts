@@ -1,6 +1,7 @@
-import { type AggregateKey, modelKey, OVERFLOW } from '@telltale/conventions';
+import { modelKey, OVERFLOW } from '@telltale/conventions';
 import type { Mark } from '../engine/mark.ts';
 import { AggregateAccumulator, type ModelName } from './aggregate-accumulator.ts';
+import { KeyMap } from './key-map.ts';
 import type { CardinalityLimits, OverflowReason } from './overflow.ts';
 
 /**
@@ -14,9 +15,11 @@ export class Window {
   first: Mark;
   readonly #limits: CardinalityLimits;
   readonly #onOverflow: (reason: OverflowReason) => void;
-  readonly #byKey = new Map<string, AggregateAccumulator>();
-  /** service → workflow → tenant → accumulator, for keys that passed every cap as they are: the hot path. */
-  readonly #admitted = new Map<string, Map<string, Map<string, AggregateAccumulator>>>();
+  /** Accumulators by their key (after the caps), and in the order their keys first appeared. */
+  readonly #byKey = new KeyMap<AggregateAccumulator>();
+  readonly #order: AggregateAccumulator[] = [];
+  /** The same accumulators by the key a span carries, for keys that passed every cap as they are: the hot path. */
+  readonly #admitted = new KeyMap<AggregateAccumulator>();
   readonly #services = new Set<string>();
   readonly #workflows = new Set<string>();
   readonly #tenants = new Set<string>();
@@ -43,47 +46,33 @@ export class Window {
   /** The accumulator for the key after the caps, noting `mark` as a contributor. */
   accumulator(service: string, workflow: string, tenant: string, mark: Mark): AggregateAccumulator {
     if (mark.position < this.first.position) this.first = mark;
-    return this.#admitted.get(service)?.get(workflow)?.get(tenant) ?? this.#admit(service, workflow, tenant);
+    return this.#admitted.get(service, workflow, tenant) ?? this.#admit(service, workflow, tenant);
   }
 
   #admit(service: string, workflow: string, tenant: string): AggregateAccumulator {
-    const s = this.#capped(this.#services, service, this.#limits.services, 'service');
-    const w = this.#capped(this.#workflows, workflow, this.#limits.workflows, 'workflow');
-    const t = this.#capped(this.#tenants, tenant, this.#limits.tenants, 'tenant');
-    let id = keyString(s, w, t);
-    let acc = this.#byKey.get(id);
+    let s = this.#capped(this.#services, service, this.#limits.services, 'service');
+    let w = this.#capped(this.#workflows, workflow, this.#limits.workflows, 'workflow');
+    let t = this.#capped(this.#tenants, tenant, this.#limits.tenants, 'tenant');
+    const self = s === service && w === workflow && t === tenant;
+    let acc = this.#byKey.get(s, w, t);
     if (acc) {
-      if (s === service && w === workflow && t === tenant) this.#remember(acc);
+      if (self) this.#admitted.set(s, w, t, acc);
       return acc;
     }
-    let key: AggregateKey = { service: s, workflow: w, tenant: t };
     if (this.#byKey.size >= this.#limits.keys) {
       this.#onOverflow('keys');
-      key = { service: OVERFLOW, workflow: OVERFLOW, tenant: OVERFLOW };
-      id = keyString(OVERFLOW, OVERFLOW, OVERFLOW);
-      acc = this.#byKey.get(id);
+      s = OVERFLOW;
+      w = OVERFLOW;
+      t = OVERFLOW;
+      acc = this.#byKey.get(s, w, t);
       if (acc) return acc;
     }
-    acc = new AggregateAccumulator(key);
-    this.#byKey.set(id, acc);
-    if (key.service === service && key.workflow === workflow && key.tenant === tenant) this.#remember(acc);
+    acc = new AggregateAccumulator({ service: s, workflow: w, tenant: t });
+    this.#byKey.set(s, w, t, acc);
+    this.#order.push(acc);
+    // Only keys that map to themselves are remembered, so that map is bounded by the key cap.
+    if (s === service && w === workflow && t === tenant) this.#admitted.set(s, w, t, acc);
     return acc;
-  }
-
-  /** Only keys that map to themselves are remembered, so this map is bounded by the key cap. */
-  #remember(acc: AggregateAccumulator): void {
-    const { service, workflow, tenant } = acc.key;
-    let byWorkflow = this.#admitted.get(service);
-    if (!byWorkflow) {
-      byWorkflow = new Map();
-      this.#admitted.set(service, byWorkflow);
-    }
-    let byTenant = byWorkflow.get(workflow);
-    if (!byTenant) {
-      byTenant = new Map();
-      byWorkflow.set(workflow, byTenant);
-    }
-    byTenant.set(tenant, acc);
   }
 
   /** The tool name after the per-window tool cap. */
@@ -121,8 +110,8 @@ export class Window {
    * (also a replay from a checkpoint) always gives the same order, and ids,
    * not order, are what consumers rely on.
    */
-  accumulators(): IterableIterator<AggregateAccumulator> {
-    return this.#byKey.values();
+  accumulators(): readonly AggregateAccumulator[] {
+    return this.#order;
   }
 
   get keyCount(): number {
@@ -138,8 +127,4 @@ export class Window {
     this.#onOverflow(reason);
     return OVERFLOW;
   }
-}
-
-function keyString(service: string, workflow: string, tenant: string): string {
-  return `${service}\u0000${workflow}\u0000${tenant}`;
 }
