@@ -42,9 +42,62 @@ export function hex8(buf: Uint8Array, p: number): string {
   );
 }
 
-/** Lowercase hex of the 16 bytes at buf[p]. */
+/**
+ * Lowercase hex of the 16 bytes at buf[p], as one flat string: `hex8 + hex8`
+ * would make a cons string (three objects), and a trace id is held as long
+ * as its trace is open.
+ */
 export function hex16(buf: Uint8Array, p: number): string {
-  return hex8(buf, p) + hex8(buf, p + 8);
+  const b0 = buf[p]!;
+  const b1 = buf[p + 1]!;
+  const b2 = buf[p + 2]!;
+  const b3 = buf[p + 3]!;
+  const b4 = buf[p + 4]!;
+  const b5 = buf[p + 5]!;
+  const b6 = buf[p + 6]!;
+  const b7 = buf[p + 7]!;
+  const b8 = buf[p + 8]!;
+  const b9 = buf[p + 9]!;
+  const b10 = buf[p + 10]!;
+  const b11 = buf[p + 11]!;
+  const b12 = buf[p + 12]!;
+  const b13 = buf[p + 13]!;
+  const b14 = buf[p + 14]!;
+  const b15 = buf[p + 15]!;
+  return String.fromCharCode(
+    HI[b0]!,
+    LO[b0]!,
+    HI[b1]!,
+    LO[b1]!,
+    HI[b2]!,
+    LO[b2]!,
+    HI[b3]!,
+    LO[b3]!,
+    HI[b4]!,
+    LO[b4]!,
+    HI[b5]!,
+    LO[b5]!,
+    HI[b6]!,
+    LO[b6]!,
+    HI[b7]!,
+    LO[b7]!,
+    HI[b8]!,
+    LO[b8]!,
+    HI[b9]!,
+    LO[b9]!,
+    HI[b10]!,
+    LO[b10]!,
+    HI[b11]!,
+    LO[b11]!,
+    HI[b12]!,
+    LO[b12]!,
+    HI[b13]!,
+    LO[b13]!,
+    HI[b14]!,
+    LO[b14]!,
+    HI[b15]!,
+    LO[b15]!,
+  );
 }
 
 const HEX_CHARS = /^[0-9a-fA-F]*$/;

@@ -67,6 +67,7 @@ export class Engine {
     emit: (w) => this.#emit(w),
   };
   readonly #traces: TraceStore;
+  readonly #finishDue = (trace: TraceState, dueMs: number): void => this.#finish(trace, dueMs);
   #aggregates: AggregateRecord[] = [];
   #safetyEvents: SafetyEventRecord[] = [];
 
@@ -325,8 +326,7 @@ export class Engine {
   }
 
   #advance(): void {
-    for (let d = this.#traces.takeDue(this.#streamTimeMs); d; d = this.#traces.takeDue(this.#streamTimeMs))
-      this.#finish(d.trace, d.dueMs);
+    this.#traces.takeDue(this.#streamTimeMs, this.#finishDue);
     const closing = this.#windows.takeClosed(this.#closedEndMs());
     if (closing) for (const w of closing) this.#emit(w);
   }

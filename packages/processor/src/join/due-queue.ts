@@ -6,11 +6,6 @@
  * arrays (unboxed doubles, string refs) rather than an object per entry: one
  * entry per open trace adds up.
  */
-export interface DueEntry {
-  dueMs: number;
-  traceId: string;
-}
-
 export class DueQueue {
   readonly #due: number[] = [];
   readonly #ids: string[] = [];
@@ -19,11 +14,11 @@ export class DueQueue {
     return this.#due.length;
   }
 
-  push(e: DueEntry): void {
+  push(dueMs: number, traceId: string): void {
     const d = this.#due;
     const ids = this.#ids;
-    d.push(e.dueMs);
-    ids.push(e.traceId);
+    d.push(dueMs);
+    ids.push(traceId);
     let i = d.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -38,16 +33,16 @@ export class DueQueue {
     return this.#due.length > 0 ? (this.#due[0] as number) : Number.POSITIVE_INFINITY;
   }
 
-  peek(): DueEntry | undefined {
-    if (this.#due.length === 0) return undefined;
-    return { dueMs: this.#due[0] as number, traceId: this.#ids[0] as string };
+  /** The trace id of the earliest entry; '' when empty. */
+  peekId(): string {
+    return this.#ids.length > 0 ? (this.#ids[0] as string) : '';
   }
 
-  pop(): DueEntry | undefined {
-    const top = this.peek();
-    if (!top) return undefined;
+  /** Drops the earliest entry (read it first with peekDueMs and peekId: no entry object per pop). */
+  pop(): void {
     const d = this.#due;
     const ids = this.#ids;
+    if (d.length === 0) return;
     const lastDue = d.pop() as number;
     const lastId = ids.pop() as string;
     if (d.length > 0) {
@@ -65,9 +60,7 @@ export class DueQueue {
         i = m;
       }
     }
-    return top;
   }
-
   clear(): void {
     this.#due.length = 0;
     this.#ids.length = 0;

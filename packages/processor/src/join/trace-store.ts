@@ -48,7 +48,7 @@ export class TraceStore {
     this.#traces.set(trace.traceId, trace);
     this.#budget.open++;
     trace.seen(endMs);
-    this.#due.push({ dueMs: this.#dueOf(trace), traceId: trace.traceId });
+    this.#due.push(this.#dueOf(trace), trace.traceId);
     return trace;
   }
 
@@ -57,7 +57,7 @@ export class TraceStore {
     const before = this.#dueOf(trace);
     trace.addWorkflow(ref);
     const after = this.#dueOf(trace);
-    if (after < before) this.#due.push({ dueMs: after, traceId: trace.traceId });
+    if (after < before) this.#due.push(after, trace.traceId);
   }
 
   /** Records a parent link; false when the trace holds the most it may (the caller counts it). */
@@ -66,24 +66,25 @@ export class TraceStore {
   }
 
   /**
-   * Removes and returns the next trace due at or before `streamTimeMs`, with
-   * its due time; ties in due time go by trace id, whatever the arrival order.
+   * Removes each trace due at or before `streamTimeMs` and hands it to
+   * `finish` with its due time, in due order; ties in due time go by trace
+   * id, whatever the arrival order. `finish` may remove other traces.
    */
-  takeDue(streamTimeMs: number): { trace: TraceState; dueMs: number } | undefined {
-    while (this.#due.size > 0 && this.#due.peekDueMs() <= streamTimeMs) {
-      const e = this.#due.pop();
-      if (!e) break;
-      const trace = this.#traces.get(e.traceId);
+  takeDue(streamTimeMs: number, finish: (trace: TraceState, dueMs: number) => void): void {
+    const q = this.#due;
+    while (q.size > 0 && q.peekDueMs() <= streamTimeMs) {
+      const entryDueMs = q.peekDueMs();
+      const trace = this.#traces.get(q.peekId());
+      q.pop();
       if (!trace) continue;
       const due = this.#dueOf(trace);
       // Due later than this entry said (more spans arrived): requeue; earlier: another entry exists.
-      if (due > e.dueMs) this.#due.push({ dueMs: due, traceId: trace.traceId });
-      else if (due === e.dueMs) {
+      if (due > entryDueMs) q.push(due, trace.traceId);
+      else if (due === entryDueMs) {
         this.remove(trace);
-        return { trace, dueMs: due };
+        finish(trace, due);
       }
     }
-    return undefined;
   }
 
   remove(trace: TraceState): void {
