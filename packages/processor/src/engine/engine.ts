@@ -301,7 +301,7 @@ export class Engine {
         });
       return;
     }
-    trace.seen(span.endTimeMs);
+    this.#traces.seen(trace, span.endTimeMs);
     if (role === 'workflow')
       this.#traces.addWorkflow(trace, {
         spanId: flatId(span.spanId),

@@ -11,7 +11,7 @@ import { TraceState, type WorkflowRef } from './trace-state.ts';
  */
 export class TraceStore {
   readonly #traces = new Map<string, TraceState>();
-  readonly #due = new DueQueue();
+  readonly #due = new DueQueue<TraceState>();
   readonly #budget: TraceBudget;
   readonly #joinWaitMs: number;
   readonly #orphanTimeoutMs: number;
@@ -48,16 +48,21 @@ export class TraceStore {
     this.#traces.set(trace.traceId, trace);
     this.#budget.open++;
     trace.seen(endMs);
-    this.#due.push(this.#dueOf(trace), trace.traceId);
+    this.#due.add(trace, this.#dueOf(trace));
     return trace;
   }
 
-  /** A workflow span can bring the due time forward, which needs its own queue entry. */
+  /** A span of the trace ending at `endMs`: a later end moves an orphan's expiry. */
+  seen(trace: TraceState, endMs: number): void {
+    if (endMs <= trace.maxEndMs) return;
+    trace.seen(endMs);
+    this.#due.update(trace, this.#dueOf(trace));
+  }
+
+  /** A workflow span moves the due time (the join wait after it, or its window's close). */
   addWorkflow(trace: TraceState, ref: WorkflowRef): void {
-    const before = this.#dueOf(trace);
     trace.addWorkflow(ref);
-    const after = this.#dueOf(trace);
-    if (after < before) this.#due.push(after, trace.traceId);
+    this.#due.update(trace, this.#dueOf(trace));
   }
 
   /** Records a parent link; false when the trace holds the most it may (the caller counts it). */
@@ -71,24 +76,16 @@ export class TraceStore {
    * id, whatever the arrival order. `finish` may remove other traces.
    */
   takeDue(streamTimeMs: number, finish: (trace: TraceState, dueMs: number) => void): void {
-    const q = this.#due;
-    while (q.size > 0 && q.peekDueMs() <= streamTimeMs) {
-      const entryDueMs = q.peekDueMs();
-      const trace = this.#traces.get(q.peekId());
-      q.pop();
-      if (!trace) continue;
-      const due = this.#dueOf(trace);
-      // Due later than this entry said (more spans arrived): requeue; earlier: another entry exists.
-      if (due > entryDueMs) q.push(due, trace.traceId);
-      else if (due === entryDueMs) {
-        this.remove(trace);
-        finish(trace, due);
-      }
+    for (let t = this.#due.peek(); t && t.queuedDueMs <= streamTimeMs; t = this.#due.peek()) {
+      const due = t.queuedDueMs;
+      this.remove(t);
+      finish(t, due);
     }
   }
 
   remove(trace: TraceState): void {
     if (this.#traces.delete(trace.traceId)) this.#budget.open--;
+    this.#due.remove(trace);
   }
 
   /** Open traces matching `pick`, in trace id order. */

@@ -20,6 +20,8 @@ export class Window {
   readonly #order: AggregateAccumulator[] = [];
   /** The same accumulators by the key a span carries, for keys that passed every cap as they are: the hot path. */
   readonly #admitted = new KeyMap<AggregateAccumulator>();
+  /** The last key found in #admitted: a record's spans (one trace) mostly share their key. */
+  #last: { service: string; workflow: string; tenant: string; acc: AggregateAccumulator } | undefined;
   readonly #services = new Set<string>();
   readonly #workflows = new Set<string>();
   readonly #tenants = new Set<string>();
@@ -46,7 +48,18 @@ export class Window {
   /** The accumulator for the key after the caps, noting `mark` as a contributor. */
   accumulator(service: string, workflow: string, tenant: string, mark: Mark): AggregateAccumulator {
     if (mark.position < this.first.position) this.first = mark;
-    return this.#admitted.get(service, workflow, tenant) ?? this.#admit(service, workflow, tenant);
+    const last = this.#last;
+    if (last && last.service === service && last.workflow === workflow && last.tenant === tenant) return last.acc;
+    const acc = this.#admitted.get(service, workflow, tenant);
+    if (!acc) return this.#admit(service, workflow, tenant);
+    // Only hits of #admitted (no cap involved, nothing counted) are remembered, so reusing one changes nothing.
+    if (last) {
+      last.service = service;
+      last.workflow = workflow;
+      last.tenant = tenant;
+      last.acc = acc;
+    } else this.#last = { service, workflow, tenant, acc };
+    return acc;
   }
 
   #admit(service: string, workflow: string, tenant: string): AggregateAccumulator {
