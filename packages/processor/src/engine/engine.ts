@@ -18,6 +18,7 @@ import { TraceBudget } from '../join/trace-budget.ts';
 import type { TraceState } from '../join/trace-state.ts';
 import { TraceStore } from '../join/trace-store.ts';
 import type { Span } from '../span.ts';
+import type { Spend } from '../windows/aggregate-accumulator.ts';
 import type { Window } from '../windows/window.ts';
 import { type WindowSpec, windowStart } from '../windows/window-spec.ts';
 import { type ForceCloseHooks, WindowStore } from '../windows/window-store.ts';
@@ -33,6 +34,8 @@ export interface EngineOutput {
 }
 
 const NINF = Number.NEGATIVE_INFINITY;
+/** A workflow that skips the join carries no spend of its trace. */
+const NO_SPEND: Spend = { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 };
 
 /**
  * The processor engine of one input shard: classify → join per trace →
@@ -293,12 +296,17 @@ export class Engine {
       this.counters.overflow.open_traces++;
       // No room to wait for the rest of the trace: the workflow counts now, with only what it carries itself.
       if (role === 'workflow')
-        this.#addWorkflow(span.service, span.workflow, span.tenant, span.endTimeMs, this.#outcome(span), {
-          withFallback: hasFallback,
-          spend: { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 },
+        this.#addWorkflow(
+          span.service,
+          span.workflow,
+          span.tenant,
+          span.endTimeMs,
+          this.#outcome(span),
+          hasFallback,
+          NO_SPEND,
           mark,
-          atMs: this.#streamTimeMs,
-        });
+          this.#streamTimeMs,
+        );
       return;
     }
     this.#traces.seen(trace, span.endTimeMs);
@@ -337,37 +345,45 @@ export class Engine {
       this.counters.orphanTraces++;
       return;
     }
+    const at = Math.min(atMs, this.#streamTimeMs);
     for (const j of trace.join())
-      this.#addWorkflow(j.ref.service, j.ref.workflow, j.ref.tenant, j.ref.endMs, j.ref.outcome, {
-        withFallback: j.withFallback,
-        spend: j.spend,
-        mark: trace.first,
-        atMs: Math.min(atMs, this.#streamTimeMs),
-      });
+      this.#addWorkflow(
+        j.ref.service,
+        j.ref.workflow,
+        j.ref.tenant,
+        j.ref.endMs,
+        j.ref.outcome,
+        j.withFallback,
+        j.spend,
+        trace.first,
+        at,
+      );
   }
 
+  /**
+   * Adds a workflow to the window of its end. `atMs` is the stream time the
+   * contribution belongs to: a trace due before a jump in stream time still
+   * makes its window. (Positional, not an options object: once per workflow.)
+   */
   #addWorkflow(
     service: string,
     workflow: string,
     tenant: string,
     endMs: number,
     outcome: WorkflowOutcome,
-    c: {
-      withFallback: boolean;
-      spend: { picoUsd: bigint; pricedCalls: number; unpricedCalls: number };
-      mark: Mark;
-      /** Stream time the contribution belongs to: a trace due before a jump in stream time still makes its window. */
-      atMs: number;
-    },
+    withFallback: boolean,
+    spend: Spend,
+    mark: Mark,
+    atMs: number,
   ): void {
     const start = windowStart(this.#spec, endMs);
     const end = start + this.#spec.sizeMs;
-    if (end <= this.#windows.closedEndMs(c.atMs)) {
+    if (end <= this.#windows.closedEndMs(atMs)) {
       this.counters.lateWorkflows++;
       return;
     }
-    const window = this.#windows.windowFor(start, c.mark, this.#forceCloseHooks);
-    if (window) window.accumulator(service, workflow, tenant, c.mark).addWorkflow(outcome, c.withFallback, c.spend);
+    const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
+    if (window) window.accumulator(service, workflow, tenant, mark).addWorkflow(outcome, withFallback, spend);
   }
 
   #emit(w: Window): void {
