@@ -1,5 +1,6 @@
 import type { AggregateCounts, AggregateKey, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
 import type { Span } from '../span.ts';
+import { sortSmall } from './small-sort.ts';
 
 /** The spend a workflow carries into its window: summed model calls of its trace. */
 export interface Spend {
@@ -43,9 +44,11 @@ export class AggregateAccumulator {
   workflowsWithFallback = 0;
   readonly workflowCost: Spend = { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 };
   fallbacks = 0;
-  // Created on first use: many keys of a window only ever see workflows, or only tools.
-  #tools: Map<string, ToolCounts> | undefined;
-  #models: Map<ModelName, ModelAcc> | undefined;
+  // Created on first use: many keys of a window only ever see workflows, or only tools. Arrays searched
+  // in order, not Maps: a key sees a few tools and models (the window caps bound them), and a Map per key
+  // per window cost more to build than the scan.
+  #tools: ToolAcc[] | undefined;
+  #models: ModelAcc[] | undefined;
   #safety: Map<SafetyKind, Map<string, number>> | undefined;
 
   constructor(key: AggregateKey) {
@@ -61,11 +64,12 @@ export class AggregateAccumulator {
   }
 
   addTool(name: string, success: boolean): void {
-    this.#tools ??= new Map();
-    let t = this.#tools.get(name);
+    let t = this.#tools?.find((x) => x.name === name);
     if (!t) {
-      t = { calls: 0, successes: 0 };
-      this.#tools.set(name, t);
+      t = { name, calls: 0, successes: 0 };
+      // A one-element literal first: an empty array grown by push reserves 17 slots.
+      if (this.#tools) this.#tools.push(t);
+      else this.#tools = [t];
     }
     t.calls++;
     if (success) t.successes++;
@@ -73,8 +77,7 @@ export class AggregateAccumulator {
 
   /** A model call of `span`, keyed (after the caps) by `name`, costing `picoUsd` when priced. */
   addModel(name: ModelName, span: Span, picoUsd: bigint, priced: boolean): void {
-    this.#models ??= new Map();
-    let m = this.#models.get(name);
+    let m = this.#models?.find((x) => x.name === name);
     if (!m) {
       m = {
         name,
@@ -88,7 +91,8 @@ export class AggregateAccumulator {
         pricedCalls: 0,
         unpricedCalls: 0,
       };
-      this.#models.set(name, m);
+      if (this.#models) this.#models.push(m);
+      else this.#models = [m];
     }
     m.calls++;
     if (span.statusCode === 2) m.errors++;
@@ -117,15 +121,11 @@ export class AggregateAccumulator {
   toCounts(): AggregateCounts {
     const tools: AggregateCounts['tools'] = {};
     if (this.#tools)
-      for (const name of sortedKeys(this.#tools)) {
-        const t = this.#tools.get(name) as ToolCounts;
-        tools[name] = { calls: t.calls, successes: t.successes };
-      }
+      for (const t of sortSmall(this.#tools, (a, b) => a.name < b.name))
+        tools[t.name] = { calls: t.calls, successes: t.successes };
     const models: AggregateCounts['models'] = {};
-    if (this.#models) {
-      const all = [...this.#models.values()];
-      if (all.length > 1) all.sort((a, b) => (a.name.key < b.name.key ? -1 : a.name.key > b.name.key ? 1 : 0));
-      for (const m of all)
+    if (this.#models)
+      for (const m of sortSmall(this.#models, (a, b) => a.name.key < b.name.key))
         models[m.name.key] = {
           provider: m.name.provider,
           model: m.name.model,
@@ -134,7 +134,6 @@ export class AggregateAccumulator {
           tokens: { input: m.input, output: m.output, cacheRead: m.cacheRead, reasoning: m.reasoning },
           cost: { picoUsd: m.picoUsd.toString(), pricedCalls: m.pricedCalls, unpricedCalls: m.unpricedCalls },
         };
-    }
     const safety: AggregateCounts['safety'] = {};
     if (this.#safety)
       for (const kind of sortedKeys(this.#safety)) {
@@ -161,7 +160,11 @@ export class AggregateAccumulator {
 }
 
 function sortedKeys<K extends string>(m: Map<K, unknown>): Iterable<K> {
-  return m.size > 1 ? [...m.keys()].sort() : m.keys();
+  return m.size > 1 ? sortSmall([...m.keys()], (a, b) => a < b) : m.keys();
 }
 
-type ToolCounts = { calls: number; successes: number };
+interface ToolAcc {
+  name: string;
+  calls: number;
+  successes: number;
+}
