@@ -18,9 +18,16 @@ const UNPRICED: CallCost = { picoUsd: 0n, source: 'unpriced' };
  * the rest at the plain one.
  */
 export function priceCall(span: Span, model: string, table: PriceTable): CallCost {
-  if (span.costUsd !== undefined) return { picoUsd: usdToPico(span.costUsd), source: 'provider' };
+  const picoUsd = callPicoUsd(span, model, table);
+  if (picoUsd === undefined) return UNPRICED;
+  return { picoUsd, source: span.costUsd !== undefined ? 'provider' : 'price_table' };
+}
+
+/** `priceCall`'s picodollars, undefined when unpriced: the engine's per-call path, without a result object. */
+export function callPicoUsd(span: Span, model: string, table: PriceTable): bigint | undefined {
+  if (span.costUsd !== undefined) return usdToPico(span.costUsd);
   const price = table.lookup(span.provider, model, span.endTimeMs);
-  if (!price) return UNPRICED;
+  if (!price) return undefined;
   const plainInput = Math.max(0, span.inputTokens - span.cacheReadTokens);
   const plainOutput = Math.max(0, span.outputTokens - span.reasoningTokens);
   // Exact in doubles while every term and the sum stay below 2^53 (all integers, all non-negative):
@@ -30,11 +37,11 @@ export function priceCall(span: Span, model: string, table: PriceTable): CallCos
     span.cacheReadTokens * price.cacheReadN +
     plainOutput * price.outputN +
     span.reasoningTokens * price.reasoningN;
-  if (fast <= Number.MAX_SAFE_INTEGER) return { picoUsd: BigInt(fast), source: 'price_table' };
-  const picoUsd =
+  if (fast <= Number.MAX_SAFE_INTEGER) return BigInt(fast);
+  return (
     BigInt(plainInput) * price.input +
     BigInt(span.cacheReadTokens) * price.cacheRead +
     BigInt(plainOutput) * price.output +
-    BigInt(span.reasoningTokens) * price.reasoning;
-  return { picoUsd, source: 'price_table' };
+    BigInt(span.reasoningTokens) * price.reasoning
+  );
 }

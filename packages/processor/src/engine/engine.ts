@@ -9,7 +9,7 @@ import {
   workflowOutcome,
 } from '../classify/classify.ts';
 import type { PriceTable } from '../cost/price-table.ts';
-import { type CallCost, priceCall } from '../cost/pricing.ts';
+import { callPicoUsd } from '../cost/pricing.ts';
 import { windowRecords } from '../emit/aggregate-record.ts';
 import { safetyEventRecord } from '../emit/safety-event-record.ts';
 import { ProcessorError } from '../errors.ts';
@@ -257,22 +257,15 @@ export class Engine {
       if (kind) hasSafety = true;
       if (kind === 'fallback') hasFallback = true;
     }
-    let spend: CallCost | undefined;
-    if (role === 'model') {
-      // Priced before the window is looked up: a replay that drops the window's part still joins the spend.
-      spend = priceCall(span, callModel(span), this.#prices);
-    }
+    // Priced before the window is looked up: a replay that drops the window's part still joins the spend.
+    // undefined for an unpriced call, and for any span that is not a model call.
+    const picoUsd = role === 'model' ? callPicoUsd(span, callModel(span), this.#prices) : undefined;
     if (role === 'model' || role === 'tool' || hasSafety) {
       const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
       if (window) {
         const acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
-        if (spend)
-          acc.addModel(
-            window.modelName(span.provider, callModel(span)),
-            span,
-            spend.picoUsd,
-            spend.source !== 'unpriced',
-          );
+        if (role === 'model')
+          acc.addModel(window.modelName(span.provider, callModel(span)), span, picoUsd ?? 0n, picoUsd !== undefined);
         else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
         for (const ev of span.safetyEvents) {
           const kind = safetyKind(ev.kind);
@@ -281,13 +274,14 @@ export class Engine {
       }
     }
     if (role === 'workflow' || role === 'model' || hasFallback || span.workflow !== '')
-      this.#join(span, role, spend, hasFallback, mark);
+      this.#join(span, role, picoUsd, hasFallback, mark);
   }
 
   #join(
     span: Span,
     role: ReturnType<typeof spanRole>,
-    spend: CallCost | undefined,
+    /** A model call's picodollars; undefined when unpriced or not a model call. */
+    picoUsd: bigint | undefined,
     hasFallback: boolean,
     mark: Mark,
   ): void {
@@ -322,7 +316,7 @@ export class Engine {
       });
     else if (role !== 'model' && !this.#traces.addLink(trace, span.spanId, span.parentSpanId))
       this.counters.overflow.trace_spans++;
-    if (spend) trace.addSpend(span.parentSpanId, spend.picoUsd, spend.source !== 'unpriced');
+    if (role === 'model') trace.addSpend(span.parentSpanId, picoUsd ?? 0n, picoUsd !== undefined);
     if (hasFallback) trace.addFallback(span.spanId, span.parentSpanId);
   }
 
