@@ -46,7 +46,6 @@ export class TraceState {
   readonly first: Mark;
   maxEndMs = Number.NEGATIVE_INFINITY;
   /** Where the store's due queue holds this trace (see DueQueue). */
-  queuedDueMs = Number.POSITIVE_INFINITY;
   queueIndex = -1;
   // Created on first use, each as a one-element literal: most traces hold one workflow and a few
   // calls, and empty or pushed-to arrays would reserve room for 17 elements per trace.

@@ -76,8 +76,8 @@ export class TraceStore {
    * id, whatever the arrival order. `finish` may remove other traces.
    */
   takeDue(streamTimeMs: number, finish: (trace: TraceState, dueMs: number) => void): void {
-    for (let t = this.#due.peek(); t && t.queuedDueMs <= streamTimeMs; t = this.#due.peek()) {
-      const due = t.queuedDueMs;
+    for (let t = this.#due.peek(); t && this.#due.peekDueMs() <= streamTimeMs; t = this.#due.peek()) {
+      const due = this.#due.peekDueMs();
       this.remove(t);
       finish(t, due);
     }
