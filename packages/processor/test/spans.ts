@@ -1,36 +1,9 @@
+import { newSpan } from '../src/decode/span-fields.ts';
 import type { SafetyEventView, Span } from '../src/span.ts';
 
 /** Span builders for tests: a plain span with every field at its "absent" value, then the role's fields. */
 export function span(over: Partial<Span> = {}): Span {
-  return {
-    traceId: 'a'.repeat(32),
-    spanId: '1'.repeat(16),
-    parentSpanId: '',
-    endTimeMs: 1_000,
-    statusCode: 0,
-    service: 'svc',
-    serviceVersion: '',
-    operation: '',
-    workflow: '',
-    outcome: '',
-    tenant: '',
-    provider: '',
-    requestModel: '',
-    responseModel: '',
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    reasoningTokens: 0,
-    costUsd: undefined,
-    costSource: '',
-    toolName: '',
-    errorType: '',
-    promptVersion: '',
-    policyVersion: '',
-    retrievalConfigVersion: '',
-    safetyEvents: [],
-    ...over,
-  };
+  return { ...newSpan('a'.repeat(32), '1'.repeat(16), '', 1_000, 0), service: 'svc', ...over };
 }
 
 export function workflowSpan(over: Partial<Span> = {}): Span {

@@ -1,4 +1,5 @@
 import { type AggregateCounts, emptyCounts, mergeCounts } from '@telltale/conventions';
+import { newSpan } from '../src/decode/span-fields.ts';
 import type { SafetyEventView, Span } from '../src/span.ts';
 
 /**
@@ -195,35 +196,7 @@ function event(endMs: number, kind: string, policy: string): SafetyEventView {
 }
 
 function blank(over: Partial<Span>): Span {
-  return {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    endTimeMs: 0,
-    statusCode: 0,
-    service: '',
-    serviceVersion: '',
-    operation: '',
-    workflow: '',
-    outcome: '',
-    tenant: '',
-    provider: '',
-    requestModel: '',
-    responseModel: '',
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    reasoningTokens: 0,
-    costUsd: undefined,
-    costSource: '',
-    toolName: '',
-    errorType: '',
-    promptVersion: '',
-    policyVersion: '',
-    retrievalConfigVersion: '',
-    safetyEvents: [],
-    ...over,
-  };
+  return { ...newSpan('', '', '', 0, 0), ...over };
 }
 
 /** Merges aggregate records (from any number of shards) into the truth's shape, for exact comparison. */
