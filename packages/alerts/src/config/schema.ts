@@ -58,7 +58,7 @@ export const alertsConfigSchema = z
       .prefault({}),
     state: z
       .object({
-        /** Directory of alert-state.json and applied-ids.json; must survive restarts. */
+        /** Directory of the alert state and the window store (snapshot and journal of applied aggregates); must survive restarts. */
         dir: z.string().min(1).default('.telltale-alerts'),
         /**
          * How long an applied aggregate id is remembered after its window ended,
