@@ -13,6 +13,7 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/conventions/package.json packages/conventions/
+COPY packages/config/package.json packages/config/
 COPY packages/kafka/package.json packages/kafka/
 COPY packages/instrumentation/package.json packages/instrumentation/
 COPY packages/processor/package.json packages/processor/

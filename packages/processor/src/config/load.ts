@@ -1,60 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { loadLayeredConfig } from '@telltale/config';
 import { ConfigError } from '../errors.ts';
 import { ENV_VARS, type ProcessorConfig, processorConfigSchema } from './schema.ts';
 
 /**
- * The configuration from an optional YAML file overlaid with TELLTALE_*
- * environment variables, validated once. A bad value throws ConfigError
- * naming the field's path (and the variable, when it came from env).
+ * The configuration from an optional YAML file (where `${env:NAME}` is
+ * replaced by that variable) overlaid with TELLTALE_* environment variables,
+ * validated once. A bad value throws ConfigError naming the field's path (and
+ * the variable, when it came from env).
  */
 export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } = {}): ProcessorConfig {
-  const env = options.env ?? process.env;
-  let raw: Record<string, unknown> = {};
-  if (options.file) {
-    let text: string;
-    try {
-      text = readFileSync(options.file, 'utf8');
-    } catch (err) {
-      throw new ConfigError('(file)', `cannot read ${options.file}: ${(err as Error).message}`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(text);
-    } catch (err) {
-      throw new ConfigError('(file)', `${options.file} is not valid YAML: ${(err as Error).message}`);
-    }
-    if (parsed !== null && parsed !== undefined) {
-      if (typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new ConfigError('(root)', `${options.file} must hold a mapping`);
-      raw = parsed as Record<string, unknown>;
-    }
-  }
-  const fromEnv = new Map<string, string>();
-  for (const [name, path] of Object.entries(ENV_VARS)) {
-    const v = env[name];
-    if (v === undefined || v === '') continue;
-    setPath(raw, path, v);
-    fromEnv.set(path.join('.'), name);
-  }
-  const r = processorConfigSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const path = issue?.path.map(String).join('.') || '(root)';
-    const envName = fromEnv.get(path);
-    throw new ConfigError(path, `${issue?.message ?? 'invalid'}${envName ? ` (from ${envName})` : ''}`);
-  }
-  return r.data;
-}
-
-function setPath(obj: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  let cur = obj;
-  path.forEach((key, i) => {
-    if (i === path.length - 1) cur[key] = value;
-    else {
-      const next = cur[key];
-      if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[key] = {};
-      cur = cur[key] as Record<string, unknown>;
-    }
-  });
+  const result = loadLayeredConfig({ schema: processorConfigSchema, envVars: ENV_VARS, ...options });
+  if (!result.ok) throw new ConfigError(result.path, result.message);
+  return result.data;
 }

@@ -1,0 +1,4 @@
+// The public surface of @telltale/config: named exports only.
+export { expandEnv } from './expand-env.ts';
+export type { ConfigProblem, ConfigResult, LayeredConfigOptions } from './layered.ts';
+export { loadLayeredConfig, validateConfig } from './layered.ts';
