@@ -60,9 +60,9 @@ export {
   TELLTALE_WORKFLOW_OUTCOME,
 } from './attributes.ts';
 export type { PicoUsd } from './cost.ts';
-export { addPico, PICO_PER_USD, picoToUsd, usdToPico } from './cost.ts';
+export { addPico, picoToUsd, usdToPico } from './cost.ts';
 export type { AggregateCounts } from './merge.ts';
-export { emptyCost, emptyCounts, emptyTokens, mergeCounts } from './merge.ts';
+export { emptyCost, emptyCounts, mergeCounts } from './merge.ts';
 export type { SafetyEventRecord } from './safety-event.ts';
 export { SAFETY_EVENT_SCHEMA_V1, safetyEventId, safetyEventRecordSchema } from './safety-event.ts';
 export {

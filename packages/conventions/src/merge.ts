@@ -23,10 +23,6 @@ export function emptyCost(): Cost {
   return { picoUsd: '0', pricedCalls: 0, unpricedCalls: 0 };
 }
 
-export function emptyTokens(): TokenCounts {
-  return { input: 0, output: 0, cacheRead: 0, reasoning: 0 };
-}
-
 /** Adds `from` into `into`, in place, and returns `into`. */
 export function mergeCounts(into: AggregateCounts, from: AggregateCounts): AggregateCounts {
   into.workflows.success += from.workflows.success;
