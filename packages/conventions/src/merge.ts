@@ -1,4 +1,4 @@
-import type { AggregateRecord, Cost, ModelStats, TokenCounts } from './aggregate.ts';
+import type { AggregateRecord, Cost, ModelStats } from './aggregate.ts';
 import { addPico } from './cost.ts';
 
 /**
