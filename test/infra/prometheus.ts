@@ -1,10 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports.ts';
-import { startProcess } from './process.ts';
-import { requireCommand } from './require.ts';
-import { httpReady } from './wait.ts';
+import { startPromBinary } from './prom-binary.ts';
 
 export interface PrometheusOptions {
   /** prometheus.yml as YAML text. */
@@ -32,39 +27,18 @@ export interface PromVectorSample {
 
 /** Starts the real Prometheus (Debian package `prometheus`) on a free port. */
 export async function startPrometheus(opts: PrometheusOptions): Promise<RunningPrometheus> {
-  const bin = requireCommand(
-    'prometheus',
-    'install it with `apt-get install prometheus` (Debian package; .ci/run does this)',
-  );
-  const dir = await mkdtemp(join(tmpdir(), 'telltale-prometheus-'));
-  const configFile = join(dir, 'prometheus.yml');
-  await writeFile(configFile, opts.config);
-  for (const rule of opts.ruleFiles ?? []) await writeFile(join(dir, rule.name), rule.content);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const proc = await startProcess({
+  const prom = await startPromBinary({
     name: 'prometheus',
-    command: bin,
-    cwd: dir,
-    args: [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-lifecycle',
-      '--log.level=warn',
-    ],
-    timeoutMs: opts.timeoutMs ?? 60_000,
-    ready: () => httpReady(`${url}/-/ready`),
+    debianPackage: 'prometheus',
+    config: { name: 'prometheus.yml', content: opts.config },
+    files: opts.ruleFiles,
+    args: (dir) => [`--storage.tsdb.path=${join(dir, 'data')}`, '--web.enable-lifecycle', '--log.level=warn'],
+    timeoutMs: opts.timeoutMs,
   });
   return {
-    url,
-    port,
-    stop: async () => {
-      await proc.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
+    ...prom,
     query: async (promql) => {
-      const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+      const res = await fetch(`${prom.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
       const body = (await res.json()) as { status: string; error?: string; data?: { result: PromVectorSample[] } };
       if (body.status !== 'success' || !body.data)
         throw new Error(`query ${promql} failed: ${body.error ?? res.status}`);
