@@ -159,8 +159,12 @@ class ModelCallRecorder<T> implements ModelCallHandle, Settle<T> {
   }
 
   setFinishReasons(reasons: readonly string[]): void {
-    if (!Array.isArray(reasons)) return;
-    this.finishReasons = reasons.slice(0, 16).map((r) => safeName(r, 'unknown'));
+    try {
+      if (!Array.isArray(reasons)) return;
+      this.finishReasons = reasons.slice(0, 16).map((r) => safeName(r, 'unknown'));
+    } catch {
+      this.rt.internalErrors++;
+    }
   }
 
   setOutput(output: unknown): void {

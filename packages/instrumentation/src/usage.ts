@@ -33,8 +33,17 @@ function rec(value: unknown): Rec | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Rec) : undefined;
 }
 
-/** Usage from a `usage` (or Gemini `usageMetadata`) object; undefined when nothing is readable. */
+/** Usage from a `usage` (or Gemini `usageMetadata`) object; undefined when nothing is readable. Never throws. */
 export function usageFrom(value: unknown): TokenUsage | undefined {
+  try {
+    return readUsage(value);
+  } catch {
+    // A proxy or a throwing getter: nothing readable.
+    return undefined;
+  }
+}
+
+function readUsage(value: unknown): TokenUsage | undefined {
   const u = rec(value);
   if (u === undefined) return undefined;
   // Already in our own shape.
@@ -83,9 +92,9 @@ export function usageFrom(value: unknown): TokenUsage | undefined {
  * is only picked out when `withOutput` (content capture) asks for it.
  */
 export function responseFacts(response: unknown, withOutput = false): ResponseFacts | undefined {
-  const r = rec(response);
-  if (r === undefined) return undefined;
   try {
+    const r = rec(response);
+    if (r === undefined) return undefined;
     const model = typeof r.model === 'string' ? safeName(r.model, '') || undefined : safeModelVersion(r);
     return {
       usage: usageFrom(r.usage ?? r.usageMetadata),

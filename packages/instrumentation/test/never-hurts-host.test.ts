@@ -64,6 +64,35 @@ describe('the SDK never hurts the host', () => {
     expect(spans.some((s) => s.attributes[GEN_AI_USAGE_INPUT_TOKENS] !== undefined)).toBe(false);
   });
 
+  it('does not throw from the model-call handle when handed objects whose getters throw', async () => {
+    sdk = startTestSdk();
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('getter');
+        },
+        has: () => {
+          throw new Error('has');
+        },
+      },
+    );
+    const reasons = new Proxy(['stop'], {
+      get: () => {
+        throw new Error('getter');
+      },
+    });
+    expect(
+      modelCall({ provider: 'p', model: 'm' }, (call) => {
+        call.setUsage(hostile);
+        call.setResponse(hostile);
+        call.setFinishReasons(reasons);
+        return 'done';
+      }),
+    ).toBe('done');
+    expect((await sdk.spans()).some((s) => s.name === 'chat m')).toBe(true);
+  });
+
   it('returns undefined instead of throwing when given no function to run', () => {
     sdk = startTestSdk();
     expect(tool('t', {}, undefined as never)).toBeUndefined();
