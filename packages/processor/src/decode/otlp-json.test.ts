@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ok, reason } from '../../test/decode-result.ts';
 import { nanos, tracesJson } from '../../test/fixtures/otlp.ts';
 import { span } from '../../test/spans.ts';
-import type { DecodeResult, Span } from '../span.ts';
+import type { DecodeResult } from '../span.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
-
-function ok(result: DecodeResult): Span[] {
-  if (!result.ok) throw new Error(`expected ok, got: ${result.reason}`);
-  return result.spans;
-}
-
-function reason(result: DecodeResult): string {
-  if (result.ok) throw new Error('expected a failure, got ok');
-  return result.reason;
-}
 
 function decode(value: unknown): DecodeResult {
   return decodeOtlpJson(Buffer.from(JSON.stringify(value)));

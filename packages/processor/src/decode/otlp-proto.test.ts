@@ -1,21 +1,11 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
+import { ok, reason } from '../../test/decode-result.ts';
 import { nanos, type TestResource, type TestSpan, tracesProto } from '../../test/fixtures/otlp.ts';
 import { span } from '../../test/spans.ts';
-import type { DecodeResult, Span } from '../span.ts';
 import { decodeOtlpProto } from './otlp-proto.ts';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
-
-function ok(result: DecodeResult): Span[] {
-  if (!result.ok) throw new Error(`expected ok, got: ${result.reason}`);
-  return result.spans;
-}
-
-function reason(result: DecodeResult): string {
-  if (result.ok) throw new Error('expected a failure, got ok');
-  return result.reason;
-}
 
 function one(s: TestSpan, resource: TestResource['attributes'] = { 'service.name': 'svc' }): TestResource[] {
   return [{ attributes: resource, scopes: [{ name: 'scope', spans: [s] }] }];

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ok } from '../../test/decode-result.ts';
 import { bySpanId, collectorWorkloadSpans } from '../../test/fixtures/collector-workload.ts';
 import { expectedOtelJsSpans } from '../../test/fixtures/otel-js-expected.ts';
 import type { EmittedTrace } from '../../test/fixtures/otel-js-traces.ts';
-import type { DecodeResult, Span } from '../span.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { decodeOtlpProto } from './otlp-proto.ts';
 
@@ -14,11 +14,6 @@ import { decodeOtlpProto } from './otlp-proto.ts';
  */
 const dir = join(import.meta.dirname, '..', '..', 'test', 'fixtures');
 const read = (name: string) => readFileSync(join(dir, name));
-
-function ok(result: DecodeResult): Span[] {
-  if (!result.ok) throw new Error(`expected ok, got: ${result.reason}`);
-  return result.spans;
-}
 
 describe('recorded OpenTelemetry JS exporter requests', () => {
   const ids = JSON.parse(read('otel-js.ids.json').toString()) as { proto: EmittedTrace; json: EmittedTrace };
