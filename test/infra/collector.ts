@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -45,12 +45,10 @@ export async function ensureCollector(log: (line: string) => void = () => {}): P
   log(`collector: building from ${COLLECTOR_MANIFEST} in ${buildDir} (a few minutes the first time)`);
   const started = Date.now();
   await copyFile(COLLECTOR_MANIFEST, join(buildDir, 'builder-config.yaml'));
-  // Build into a scratch folder and rename, so an interrupted build never looks cached.
+  // A fresh folder: no generated sources of an earlier manifest or an interrupted build.
   await rm(join(buildDir, 'otelcol-telltale'), { recursive: true, force: true });
   await runOrExplain(builder, ['--config', 'builder-config.yaml'], env, 'building the collector', buildDir);
   if (!existsSync(binary)) throw new InfraError(`collector: the builder finished but ${binary} does not exist`);
-  await rename(binary, `${binary}.tmp`);
-  await rename(`${binary}.tmp`, binary);
   log(`collector: built in ${Math.round((Date.now() - started) / 1000)} s`);
   return binary;
 }
