@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { InfraError } from './errors.ts';
 import { freePort } from './ports.ts';
@@ -26,7 +27,6 @@ describe('the service harness fails fast and says why', () => {
   });
 
   it('gives up on readiness at the timeout and stops the process', async () => {
-    let pid = 0;
     const started = startProcess({
       name: 'sleeper',
       command: 'sh',
@@ -37,7 +37,7 @@ describe('the service harness fails fast and says why', () => {
     const err = await started;
     expect(err).toBeInstanceOf(InfraError);
     expect(String(err)).toMatch(/sleeper \(sh\): not ready after 300 ms/);
-    pid = Number(/output:\n(\d+)/.exec(String(err))?.[1] ?? 0);
+    const pid = Number(/output:\n(\d+)/.exec(String(err))?.[1] ?? 0);
     expect(pid).toBeGreaterThan(0);
     expect(() => process.kill(pid, 0)).toThrow();
   });
@@ -63,5 +63,12 @@ describe('the service harness fails fast and says why', () => {
     const port = await freePort();
     expect(port).toBeGreaterThan(0);
     expect(port).toBeLessThan(65_536);
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
+    expect((server.address() as AddressInfo).port).toBe(port);
+    await new Promise((resolve) => server.close(resolve));
   });
 });
