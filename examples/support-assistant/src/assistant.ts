@@ -12,7 +12,7 @@ import { fallback, modelCall, safety, tool, type WorkflowHandle, workflow } from
 import { anthropicMessage, costUsd, ModelOverloadedError, type OpenAiChatResponse, openAiChat } from './fake-model.ts';
 import { type Random, seededRandom } from './random.ts';
 import { Tally } from './tally.ts';
-import { FakeTools, type Order, type ToolFailure, type ToolName } from './tools.ts';
+import { FakeTools, type ToolFailure, type ToolName } from './tools.ts';
 
 export const WORKFLOW_NAME = 'support_request';
 export const CLASSIFIER_MODEL = 'gpt-4o-mini';
@@ -115,7 +115,7 @@ export class Assistant {
           wf.decision('refund', 'needs_human');
           return { outcome: 'handoff', answer: 'A colleague will review this refund.' };
         }
-        const refund = await this.callTool('refund', (fail) => this.tools.refund(order as Order, fail));
+        const refund = await this.callTool('refund', (fail) => this.tools.refund(order, fail));
         wf.decision('refund', 'issued');
         facts = `Refund ${refund.refundId} of $${refund.amountUsd} issued.`;
       } else {
