@@ -1,4 +1,5 @@
 import type { AggregateCounts, AggregateKey, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
+import { isModelError } from '../classify/classify.ts';
 import type { Span } from '../span.ts';
 import { sortSmall } from './small-sort.ts';
 
@@ -95,7 +96,7 @@ export class AggregateAccumulator {
       else this.#models = [m];
     }
     m.calls++;
-    if (span.statusCode === 2) m.errors++;
+    if (isModelError(span)) m.errors++;
     m.input += span.inputTokens;
     m.output += span.outputTokens;
     m.cacheRead += span.cacheReadTokens;
