@@ -15,7 +15,7 @@ export function traceContext(): TraceContextFields {
   try {
     const sc = trace.getActiveSpan()?.spanContext();
     if (sc === undefined || !trace.isSpanContextValid(sc)) return {};
-    return { trace_id: sc.traceId, span_id: sc.spanId, trace_flags: `0${sc.traceFlags.toString(16)}` };
+    return { trace_id: sc.traceId, span_id: sc.spanId, trace_flags: sc.traceFlags.toString(16).padStart(2, '0') };
   } catch {
     return {};
   }
