@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, httpReady, type ManagedProcess, startProcess, waitUntil } from '../infra/index.ts';
-import { DEPLOY_DIR } from './dashboards.ts';
+import { REPO_ROOT } from './deploy-files.ts';
 
 /**
  * `npm start` as a newcomer runs it, sped up: the all-in-one as a child
@@ -11,7 +11,6 @@ import { DEPLOY_DIR } from './dashboards.ts';
  * console pager must print one trigger line and then one resolve line.
  */
 
-const ROOT = join(DEPLOY_DIR, '..');
 let app: ManagedProcess | undefined;
 let stateDir = '';
 
@@ -42,7 +41,7 @@ describe('npm start (the all-in-one with its demo)', () => {
         '--state-dir',
         stateDir,
       ],
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       ready: () => httpReady(`http://127.0.0.1:${port}/readyz`),
       timeoutMs: 60_000,
     });

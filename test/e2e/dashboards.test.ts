@@ -9,13 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
   type Dashboard,
-  DEPLOY_DIR,
   dataPanels,
   loadDashboards,
   metricNames,
   panelQueries,
   variableQueries,
 } from './dashboards.ts';
+import { DEPLOY_DIR } from './deploy-files.ts';
 
 const dashboards = loadDashboards();
 function dashboard(file: string): Dashboard {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { DEPLOY_DIR } from './deploy-files.ts';
 
 /**
  * The Grafana dashboards shipped in deploy/grafana/dashboards, read the way
@@ -8,8 +8,6 @@ import { fileURLToPath } from 'node:url';
  * dashboard variables replaced so they run against Prometheus as they are.
  */
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const DEPLOY_DIR = join(here, '..', '..', 'deploy');
 export const DASHBOARDS_DIR = join(DEPLOY_DIR, 'grafana', 'dashboards');
 
 export interface DashboardTarget {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DEPLOY_DIR } from './dashboards.ts';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The files in deploy/ as the end-to-end test runs them. Prometheus 2.42 and
@@ -9,6 +9,9 @@ import { DEPLOY_DIR } from './dashboards.ts';
  * these strings, each of which must occur, and nothing else.
  */
 
+/** The repository root, where the tests run the packages' CLIs from. */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEPLOY_DIR = join(REPO_ROOT, 'deploy');
 export const deployPath = (...parts: string[]): string => join(DEPLOY_DIR, ...parts);
 const read = (...parts: string[]): string => readFileSync(deployPath(...parts), 'utf8');
 

@@ -4,7 +4,7 @@ import { exportPrometheusRules, loadConfig as loadAlertsConfig, loadRuleFile } f
 import { loadConfig as loadProcessorConfig } from '@telltale/processor';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { DEPLOY_DIR } from './dashboards.ts';
+import { DEPLOY_DIR, REPO_ROOT } from './deploy-files.ts';
 
 /**
  * The compose stack is not run here (no Docker on the test machines); these
@@ -12,8 +12,7 @@ import { DEPLOY_DIR } from './dashboards.ts';
  * each other and with the code, so the stack's wiring cannot drift.
  */
 
-const ROOT = join(DEPLOY_DIR, '..');
-const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
 
 interface ComposeService {
   image?: string;
@@ -43,13 +42,12 @@ describe('docker-compose.yml, the Dockerfile and deploy/', () => {
     );
     for (const [name, s] of telltaleServices) {
       const [script, ...args] = s.command ?? [];
-      expect(script && existsSync(join(ROOT, script)), `${name}: ${script}`).toBe(true);
+      expect(script && existsSync(join(REPO_ROOT, script)), `${name}: ${script}`).toBe(true);
       const config = args[args.indexOf('--config') + 1];
       if (args.includes('--config'))
-        expect(
-          existsSync(join(ROOT, 'deploy', (config ?? '').replace('/etc/telltale/', ''))),
-          `${name}: ${config}`,
-        ).toBe(true);
+        expect(existsSync(join(DEPLOY_DIR, (config ?? '').replace('/etc/telltale/', ''))), `${name}: ${config}`).toBe(
+          true,
+        );
     }
   });
 
@@ -57,7 +55,7 @@ describe('docker-compose.yml, the Dockerfile and deploy/', () => {
     for (const [name, s] of Object.entries(services))
       for (const v of s.volumes ?? []) {
         const source = v.split(':')[0] ?? '';
-        if (source.startsWith('./')) expect(existsSync(join(ROOT, source)), `${name}: ${source}`).toBe(true);
+        if (source.startsWith('./')) expect(existsSync(join(REPO_ROOT, source)), `${name}: ${source}`).toBe(true);
       }
   });
 

@@ -16,7 +16,7 @@ import {
   startPrometheus,
   uniqueTopic,
 } from '../infra/index.ts';
-import { alertmanagerConfig, deployPath, prometheusConfig, prometheusRuleFiles } from './deploy-files.ts';
+import { alertmanagerConfig, deployPath, prometheusConfig, prometheusRuleFiles, REPO_ROOT } from './deploy-files.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 /**
@@ -26,7 +26,6 @@ import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.t
  * them, and the example support assistant exporting to the collector.
  */
 
-const ROOT = join(deployPath(), '..');
 const NODE = process.execPath;
 
 export interface Topics {
@@ -95,7 +94,7 @@ export async function startStack(): Promise<Stack> {
         name: `processor-${i + 1}`,
         command: NODE,
         args: ['packages/processor/src/cli/main.ts', '--config', deployPath('processor.yaml')],
-        cwd: ROOT,
+        cwd: REPO_ROOT,
         env: {
           TELLTALE_KAFKA_BROKERS: brokers.join(','),
           TELLTALE_KAFKA_GROUP_ID: `${group}-processor`,
@@ -128,7 +127,7 @@ export async function startStack(): Promise<Stack> {
       name: 'alerts',
       command: NODE,
       args: ['packages/alerts/src/cli/main.ts', '--config', deployPath('alerts.yaml')],
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       env: {
         TELLTALE_ALERTMANAGER_URL: alertmanager.url,
         TELLTALE_ALERTS_KAFKA_BROKERS: brokers.join(','),
@@ -172,7 +171,7 @@ export async function startStack(): Promise<Stack> {
         '--seed',
         '42',
       ],
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       env: {
         // A queue that never drops under the test's load: the ground truth counts every span.
         OTEL_BSP_MAX_QUEUE_SIZE: '65536',
