@@ -14,7 +14,7 @@ import { PriceTableError } from '../errors.ts';
 
 const usdPerMillion = z.union([z.string(), z.number()]);
 
-export const priceEntrySchema = z.object({
+const priceEntrySchema = z.object({
   provider: z.string().min(1),
   model: z.string().min(1),
   /** ISO 8601 date or date-time (UTC when no offset): the first instant this price applies. */
@@ -29,7 +29,7 @@ export const priceEntrySchema = z.object({
   }),
 });
 
-export const priceFileSchema = z.object({
+const priceFileSchema = z.object({
   version: z.literal(1).optional(),
   currency: z.string().optional(),
   prices: z.array(priceEntrySchema),

@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; status: 400 | 413 | 415; message: string };
 
 /** Content-Encoding values the receiver can undo; `identity` and none mean as is. */
-export const CONTENT_ENCODINGS = ['gzip', 'deflate', 'zstd'] as const;
+const CONTENT_ENCODINGS = ['gzip', 'deflate', 'zstd'] as const;
 
 function decompressorFor(encoding: string): Transform | undefined | null {
   switch (encoding) {
