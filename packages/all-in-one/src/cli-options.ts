@@ -1,5 +1,6 @@
+import { TOOL_NAMES } from '@telltale/example-support-assistant';
 import { Command } from 'commander';
-import { type AllInOneInput, type AllInOneOptions, parseOptions, SETTINGS } from './options.ts';
+import { type AllInOneInput, type AllInOneOptions, allInOneOptionsSchema, parseOptions, SETTINGS } from './options.ts';
 
 /**
  * The command line of `npm start` (telltale all-in-one). Every flag has an
@@ -9,24 +10,41 @@ import { type AllInOneInput, type AllInOneOptions, parseOptions, SETTINGS } from
 export function buildCommand(): Command {
   const s = SETTINGS;
   const env = (key: keyof AllInOneInput) => `(env ${s[key].env})`;
+  // The help states the schema's defaults, not a copy of them.
+  const d = allInOneOptionsSchema.parse({});
   return new Command('telltale')
     .description(
       'telltale all-in-one: OTLP/HTTP receiver, processor and alert engines in memory, /metrics and the alerts API, with a demo workload',
     )
-    .option('--host <address>', `address the servers bind, default 127.0.0.1 ${env('host')}`)
-    .option('--otlp-port <port>', `OTLP/HTTP receiver port, default 4318 ${env('otlpPort')}`)
-    .option('--port <port>', `/metrics and alerts API port, default 9465 ${env('port')}`)
+    .option('--host <address>', `address the servers bind, default ${d.host} ${env('host')}`)
+    .option('--otlp-port <port>', `OTLP/HTTP receiver port, default ${d.otlpPort} ${env('otlpPort')}`)
+    .option('--port <port>', `/metrics and alerts API port, default ${d.port} ${env('port')}`)
     .option('--no-demo', `no demo workload: a single-node telltale for your own services ${env('demo')}=false`)
-    .option('--demo-rate <n>', `demo requests per second, default 5 ${env('demoRate')}`)
-    .option('--demo-tenants <list>', `demo tenants, comma-separated ${env('demoTenants')}`)
-    .option('--demo-tool <tool>', `demo tool that fails: lookup_order, search_kb or refund ${env('demoTool')}`)
-    .option('--demo-failure-rate <p>', `share of its calls that fail, default 1 ${env('demoFailureRate')}`)
-    .option('--fail-after <seconds>', `when the demo tool starts failing, default 30 ${env('failAfter')}`)
-    .option('--recover-after <seconds>', `when it recovers (0: never), default 60 ${env('recoverAfter')}`)
+    .option('--demo-rate <n>', `demo requests per second, default ${d.demoRate} ${env('demoRate')}`)
+    .option(
+      '--demo-tenants <list>',
+      `demo tenants, comma-separated, default ${d.demoTenants.join(',')} ${env('demoTenants')}`,
+    )
+    .option(
+      '--demo-tool <tool>',
+      `demo tool that fails: ${TOOL_NAMES.join(', ')}, default ${d.demoTool} ${env('demoTool')}`,
+    )
+    .option(
+      '--demo-failure-rate <p>',
+      `share of its calls that fail, default ${d.demoFailureRate} ${env('demoFailureRate')}`,
+    )
+    .option('--fail-after <seconds>', `when the demo tool starts failing, default ${d.failAfter} ${env('failAfter')}`)
+    .option(
+      '--recover-after <seconds>',
+      `when it recovers (0: never), default ${d.recoverAfter} ${env('recoverAfter')}`,
+    )
     .option('--rules <file>', `alert rule file ${env('rules')}`)
-    .option('--window-ms <ms>', `processor window size, default 5000 ${env('windowMs')}`)
-    .option('--grace-ms <ms>', `processor grace for late spans, default 5000 ${env('graceMs')}`)
-    .option('--evaluation-interval-ms <ms>', `rule evaluation interval, default 2000 ${env('evaluationIntervalMs')}`)
+    .option('--window-ms <ms>', `processor window size, default ${d.windowMs} ${env('windowMs')}`)
+    .option('--grace-ms <ms>', `processor grace for late spans, default ${d.graceMs} ${env('graceMs')}`)
+    .option(
+      '--evaluation-interval-ms <ms>',
+      `rule evaluation interval, default ${d.evaluationIntervalMs} ${env('evaluationIntervalMs')}`,
+    )
     .option('--state-dir <dir>', `alert state directory ${env('stateDir')}`)
     .option('--no-console', `no console pager lines ${env('console')}=false`)
     .option('--pagerduty-routing-key <key>', `also page PagerDuty (Events v2) ${env('pagerdutyRoutingKey')}`)
