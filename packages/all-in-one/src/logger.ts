@@ -1,7 +1,8 @@
 import { type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
+import type { AllInOneOptions } from './options.ts';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type LogLevel = AllInOneOptions['logLevel'];
 
 /**
  * pino, pretty in a terminal and JSON lines otherwise (pipes, files, log

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
+import { listenOn } from '../ports.ts';
 import { startPagerLog } from './server.ts';
 
 /**
@@ -32,12 +33,18 @@ const opts = new Command()
 
 const logger = pino({ name: 'telltale-pager-log' }, pino.destination(2));
 try {
-  const server = await startPagerLog({
-    host: opts.host,
-    port: opts.port,
-    logger,
-    write: (line) => process.stdout.write(`${line}\n`),
-  });
+  const server = await listenOn(
+    () =>
+      startPagerLog({
+        host: opts.host,
+        port: opts.port,
+        logger,
+        write: (line) => process.stdout.write(`${line}\n`),
+      }),
+    opts.port,
+    'webhook receiver',
+    { flag: '--port', env: 'TELLTALE_PAGER_LOG_PORT' },
+  );
   logger.info({ port: server.port }, `receiving Alertmanager webhooks on http://${opts.host}:${server.port}/`);
   const stop = (): void => {
     server.close().then(() => process.exit(0));
@@ -45,11 +52,6 @@ try {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 } catch (err) {
-  const e = err as NodeJS.ErrnoException;
-  logger.fatal(
-    e.code === 'EADDRINUSE'
-      ? `port ${opts.port} is in use; choose another with --port or TELLTALE_PAGER_LOG_PORT`
-      : `failed to start: ${e.message}`,
-  );
+  logger.fatal(`failed to start: ${(err as Error).message}`);
   process.exit(1);
 }
