@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -193,9 +193,4 @@ export async function createTopics(brokers: string[], topics: TopicSpec[]): Prom
   } finally {
     await admin.disconnect();
   }
-}
-
-export function kafkaJarsCached(): boolean {
-  const libs = join(cacheDir(`kafka-${KAFKA_VERSION}`), 'libs');
-  return existsSync(libs) && readdirSync(libs).some((f) => f.startsWith(`kafka_2.13-${KAFKA_VERSION}`));
 }
