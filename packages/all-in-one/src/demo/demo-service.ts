@@ -37,7 +37,6 @@ export interface DemoOptions {
 export interface RunningDemo {
   /** The assistant's HTTP address (POST /support, GET /tally, POST /failing-tool). */
   url: string;
-  pid: number;
   stop(): Promise<void>;
 }
 
@@ -135,7 +134,6 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
 
   return {
     url,
-    pid: child.pid ?? -1,
     async stop() {
       stopping = true;
       for (const t of timers) clearTimeout(t);
