@@ -29,10 +29,6 @@ export interface KafkaProcessorOptions {
   logger: Logger;
 }
 
-interface PartitionState {
-  engine: Engine;
-}
-
 /**
  * The Kafka transport: one consumer in the group, one engine per assigned
  * partition. Per batch: decode → engine → write aggregates, safety events and
@@ -50,7 +46,7 @@ export class KafkaProcessor {
   readonly #consumer: Consumer;
   readonly #producer: Producer;
   readonly #admin: Admin;
-  readonly #states = new Map<string, PartitionState>();
+  readonly #engines = new Map<string, Engine>();
   #generation = 0;
   #joined = false;
   #crashed: Error | undefined;
@@ -82,7 +78,7 @@ export class KafkaProcessor {
   }
 
   async start(): Promise<void> {
-    const { consumer } = { consumer: this.#consumer };
+    const consumer = this.#consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.#generation++;
       this.#dropStates();
@@ -121,20 +117,17 @@ export class KafkaProcessor {
     const { topic, partition } = batch;
     const shard = `${topic}/${partition}`;
     const generation = this.#generation;
-    let state = this.#states.get(shard);
-    if (!state) {
+    let engine = this.#engines.get(shard);
+    if (!engine) {
       const restore = await readCheckpoint(this.#admin, this.#o.groupId, topic, partition);
       if (generation !== this.#generation) return;
-      state = {
-        engine: new Engine({ ...this.#o.engine, shard, counters: this.#o.counters, ...(restore ? { restore } : {}) }),
-      };
-      this.#states.set(shard, state);
+      engine = new Engine({ ...this.#o.engine, shard, counters: this.#o.counters, ...(restore ? { restore } : {}) });
+      this.#engines.set(shard, engine);
       this.#o.logger.info(
         { shard, from: restore?.position.toString() ?? 'start', streamTimeMs: restore?.streamTimeMs },
         'partition state restored from checkpoint',
       );
     }
-    const engine = state.engine;
     const dlq: Message[] = [];
     let last: string | undefined;
     for (const message of batch.messages) {
@@ -160,7 +153,7 @@ export class KafkaProcessor {
     if (last !== undefined) this.#observeLag(batch, last);
     await this.#emit(engine, dlq);
     // A rejoin while we were writing: the new generation rebuilds from the committed checkpoint; do not commit.
-    if (this.#states.get(shard) !== state || generation !== this.#generation) return;
+    if (this.#engines.get(shard) !== engine || generation !== this.#generation) return;
     const checkpoint = engine.checkpoint();
     if (checkpoint) {
       await this.#consumer.commitOffsets([commitEntry(topic, partition, checkpoint)]);
@@ -200,13 +193,13 @@ export class KafkaProcessor {
   }
 
   #dropStates(): void {
-    for (const s of this.#states.values()) s.engine.dispose();
-    this.#states.clear();
+    for (const e of this.#engines.values()) e.dispose();
+    this.#engines.clear();
   }
 
   #sum(f: (e: Engine) => number): number {
     let n = 0;
-    for (const s of this.#states.values()) n += f(s.engine);
+    for (const e of this.#engines.values()) n += f(e);
     return n;
   }
 }
