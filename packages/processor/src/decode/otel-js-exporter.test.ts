@@ -14,17 +14,17 @@ describe('payloads from the OpenTelemetry JS OTLP exporters', () => {
     for (const compression of ['none', 'gzip'] as const) {
       it(`decodes what the ${encoding} exporter sends with compression ${compression}`, async () => {
         const received: Span[] = [];
-        const contentTypes: string[] = [];
+        const statuses: string[] = [];
         const receiver = await startOtlpHttpReceiver({
           port: 0,
           sink: (spans) => {
             received.push(...spans);
           },
-          onOutcome: (o) => contentTypes.push(`${o.status}`),
+          onOutcome: (o) => statuses.push(`${o.status}`),
         });
         try {
           const ids = await emitWithOtelJs(`${receiver.url}/v1/traces`, encoding, compression);
-          expect(contentTypes.every((s) => s === '200')).toBe(true);
+          expect(statuses.every((s) => s === '200')).toBe(true);
           expect(received).toEqual(expectedOtelJsSpans(ids));
         } finally {
           await receiver.close();
