@@ -25,6 +25,7 @@ export async function runProcessor(
   decode: (bytes: Uint8Array) => DecodeResult,
 ): Promise<RunningProcessor> {
   const prices = loadPriceTable(config.prices.file);
+  const { maxOpenWindows, ...limits } = config.limits;
   const counters = newCounters();
   const metrics = new ProcessorMetrics(counters);
   const processor = new KafkaProcessor({
@@ -39,15 +40,8 @@ export async function runProcessor(
       orphanTimeoutMs: config.join.orphanTimeoutMs,
       traceBudget: new TraceBudget(config.join.maxOpenTraces),
       maxSpansPerTrace: config.join.maxSpansPerTrace,
-      maxOpenWindows: config.limits.maxOpenWindows,
-      limits: {
-        services: config.limits.services,
-        workflows: config.limits.workflows,
-        tenants: config.limits.tenants,
-        tools: config.limits.tools,
-        models: config.limits.models,
-        keys: config.limits.keys,
-      },
+      maxOpenWindows,
+      limits,
     },
     counters,
     metrics,
