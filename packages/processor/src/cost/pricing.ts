@@ -1,5 +1,6 @@
 import { type CostSource, usdToPico } from '@telltale/conventions';
 import type { Span } from '../span.ts';
+import { type Pico, picoOf } from './pico-sum.ts';
 import type { PriceTable } from './price-table.ts';
 
 /** The cost of one model call: picodollars and where they came from (0n and `unpriced` when unknown). */
@@ -20,24 +21,24 @@ const UNPRICED: CallCost = { picoUsd: 0n, source: 'unpriced' };
 export function priceCall(span: Span, model: string, table: PriceTable): CallCost {
   const picoUsd = callPicoUsd(span, model, table);
   if (picoUsd === undefined) return UNPRICED;
-  return { picoUsd, source: span.costUsd !== undefined ? 'provider' : 'price_table' };
+  return { picoUsd: BigInt(picoUsd), source: span.costUsd !== undefined ? 'provider' : 'price_table' };
 }
 
 /** `priceCall`'s picodollars, undefined when unpriced: the engine's per-call path, without a result object. */
-export function callPicoUsd(span: Span, model: string, table: PriceTable): bigint | undefined {
-  if (span.costUsd !== undefined) return usdToPico(span.costUsd);
+export function callPicoUsd(span: Span, model: string, table: PriceTable): Pico | undefined {
+  if (span.costUsd !== undefined) return picoOf(usdToPico(span.costUsd));
   const price = table.lookup(span.provider, model, span.endTimeMs);
   if (!price) return undefined;
   const plainInput = Math.max(0, span.inputTokens - span.cacheReadTokens);
   const plainOutput = Math.max(0, span.outputTokens - span.reasoningTokens);
   // Exact in doubles while every term and the sum stay below 2^53 (all integers, all non-negative):
   // true for any real call, and it spares a dozen BigInt allocations per span.
-  const fast =
+  const fast: number =
     plainInput * price.inputN +
     span.cacheReadTokens * price.cacheReadN +
     plainOutput * price.outputN +
     span.reasoningTokens * price.reasoningN;
-  if (fast <= Number.MAX_SAFE_INTEGER) return BigInt(fast);
+  if (fast <= Number.MAX_SAFE_INTEGER) return fast;
   return (
     BigInt(plainInput) * price.input +
     BigInt(span.cacheReadTokens) * price.cacheRead +

@@ -8,6 +8,7 @@ import {
   spanRole,
   workflowOutcome,
 } from '../classify/classify.ts';
+import type { Pico, PicoSum } from '../cost/pico-sum.ts';
 import type { PriceTable } from '../cost/price-table.ts';
 import { callPicoUsd } from '../cost/pricing.ts';
 import { windowRecords } from '../emit/aggregate-record.ts';
@@ -18,7 +19,6 @@ import { TraceBudget } from '../join/trace-budget.ts';
 import type { TraceState } from '../join/trace-state.ts';
 import { TraceStore } from '../join/trace-store.ts';
 import type { Span } from '../span.ts';
-import type { Spend } from '../windows/aggregate-accumulator.ts';
 import type { Window } from '../windows/window.ts';
 import { type WindowSpec, windowStart } from '../windows/window-spec.ts';
 import { type ForceCloseHooks, WindowStore } from '../windows/window-store.ts';
@@ -34,8 +34,6 @@ export interface EngineOutput {
 }
 
 const NINF = Number.NEGATIVE_INFINITY;
-/** A workflow that skips the join carries no spend of its trace. */
-const NO_SPEND: Spend = { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 };
 
 /**
  * The processor engine of one input shard: classify → join per trace →
@@ -264,8 +262,7 @@ export class Engine {
       const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
       if (window) {
         const acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
-        if (role === 'model')
-          acc.addModel(window.modelName(span.provider, callModel(span)), span, picoUsd ?? 0n, picoUsd !== undefined);
+        if (role === 'model') acc.addModel(window.modelName(span.provider, callModel(span)), span, picoUsd);
         else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
         for (const ev of span.safetyEvents) {
           const kind = safetyKind(ev.kind);
@@ -281,7 +278,7 @@ export class Engine {
     span: Span,
     role: ReturnType<typeof spanRole>,
     /** A model call's picodollars; undefined when unpriced or not a model call. */
-    picoUsd: bigint | undefined,
+    picoUsd: Pico | undefined,
     hasFallback: boolean,
     mark: Mark,
   ): void {
@@ -297,7 +294,9 @@ export class Engine {
           span.endTimeMs,
           this.#outcome(span),
           hasFallback,
-          NO_SPEND,
+          undefined,
+          0,
+          0,
           mark,
           this.#streamTimeMs,
         );
@@ -316,7 +315,7 @@ export class Engine {
       });
     else if (role !== 'model' && !this.#traces.addLink(trace, span.spanId, span.parentSpanId))
       this.counters.overflow.trace_spans++;
-    if (role === 'model') trace.addSpend(span.parentSpanId, picoUsd ?? 0n, picoUsd !== undefined);
+    if (role === 'model') trace.addSpend(span.parentSpanId, picoUsd);
     if (hasFallback) trace.addFallback(span.spanId, span.parentSpanId);
   }
 
@@ -340,6 +339,24 @@ export class Engine {
       return;
     }
     const at = Math.min(atMs, this.#streamTimeMs);
+    if (trace.workflows.length === 1) {
+      // The common trace: one workflow owns all of it, no join needed.
+      const ref = trace.workflows[0]!;
+      this.#addWorkflow(
+        ref.service,
+        ref.workflow,
+        ref.tenant,
+        ref.endMs,
+        ref.outcome,
+        trace.hasFallback,
+        trace.spend,
+        trace.pricedCalls,
+        trace.unpricedCalls,
+        trace.first,
+        at,
+      );
+      return;
+    }
     for (const j of trace.join())
       this.#addWorkflow(
         j.ref.service,
@@ -348,7 +365,9 @@ export class Engine {
         j.ref.endMs,
         j.ref.outcome,
         j.withFallback,
-        j.spend,
+        j.spend.pico,
+        j.spend.pricedCalls,
+        j.spend.unpricedCalls,
         trace.first,
         at,
       );
@@ -366,7 +385,9 @@ export class Engine {
     endMs: number,
     outcome: WorkflowOutcome,
     withFallback: boolean,
-    spend: Spend,
+    pico: PicoSum | undefined,
+    pricedCalls: number,
+    unpricedCalls: number,
     mark: Mark,
     atMs: number,
   ): void {
@@ -377,7 +398,10 @@ export class Engine {
       return;
     }
     const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
-    if (window) window.accumulator(service, workflow, tenant, mark).addWorkflow(outcome, withFallback, spend);
+    if (window)
+      window
+        .accumulator(service, workflow, tenant, mark)
+        .addWorkflow(outcome, withFallback, pico, pricedCalls, unpricedCalls);
   }
 
   #emit(w: Window): void {

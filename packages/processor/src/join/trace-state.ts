@@ -1,4 +1,5 @@
 import type { WorkflowOutcome } from '@telltale/conventions';
+import { type Pico, PicoSum } from '../cost/pico-sum.ts';
 import type { Mark } from '../engine/mark.ts';
 import type { Spend } from '../windows/aggregate-accumulator.ts';
 import { flatId } from './flat-id.ts';
@@ -21,11 +22,8 @@ interface Attributable {
   parentSpanId: string;
 }
 
-interface SpendEntry {
-  parentSpanId: string;
-  picoUsd: bigint;
-  priced: boolean;
-}
+/** Marks an unpriced call in the flat spend list (amounts are never negative). */
+const UNPRICED = -1;
 
 const NONE: readonly WorkflowRef[] = [];
 
@@ -50,8 +48,16 @@ export class TraceState {
   // Created on first use, each as a one-element literal: most traces hold one workflow and a few
   // calls, and empty or pushed-to arrays would reserve room for 17 elements per trace.
   #workflows: WorkflowRef[] | undefined;
-  #spend: SpendEntry[] | undefined;
+  /**
+   * The trace's model calls as a flat [parentSpanId, picodollars or UNPRICED, ...] list, kept for
+   * traces with several workflows; the totals below answer the common single-workflow trace.
+   */
+  #spend: (string | Pico)[] | undefined;
   #fallbacks: Attributable[] | undefined;
+  /** All model spend of the trace, undefined before its first priced call. */
+  spend: PicoSum | undefined;
+  pricedCalls = 0;
+  unpricedCalls = 0;
   /** Parent links as a flat [spanId, parentSpanId, ...] list: a Map per trace costs more than it saves. */
   #links: string[] | undefined;
 
@@ -73,11 +79,23 @@ export class TraceState {
     else this.#workflows = [ref];
   }
 
-  /** A model call's cost; model calls are never workflow spans, so only the parent is kept. */
-  addSpend(parentSpanId: string, picoUsd: bigint, priced: boolean): void {
-    const e = { parentSpanId: flatId(parentSpanId), picoUsd, priced };
-    if (this.#spend) this.#spend.push(e);
-    else this.#spend = [e];
+  /** A model call's cost, undefined when unpriced; model calls are never workflow spans, so only the parent is kept. */
+  addSpend(parentSpanId: string, pico: Pico | undefined): void {
+    const parent = flatId(parentSpanId);
+    if (pico === undefined) this.unpricedCalls++;
+    else {
+      this.pricedCalls++;
+      this.spend ??= new PicoSum();
+      this.spend.add(pico);
+    }
+    const amount = pico ?? UNPRICED;
+    if (this.#spend) this.#spend.push(parent, amount);
+    else this.#spend = [parent, amount];
+  }
+
+  /** Whether any span of the trace carried a fallback. */
+  get hasFallback(): boolean {
+    return this.#fallbacks !== undefined;
   }
 
   addFallback(spanId: string, parentSpanId: string): void {
@@ -116,34 +134,21 @@ export class TraceState {
     return Math.min(end + joinWaitMs, firstClose);
   }
 
-  /** The common case, one workflow: everything in the trace is its own. */
-  #joinSingle(ref: WorkflowRef): JoinedWorkflow {
-    const spend = { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 };
-    for (const s of this.#spend ?? []) {
-      if (s.priced) {
-        spend.picoUsd += s.picoUsd;
-        spend.pricedCalls++;
-      } else spend.unpricedCalls++;
-    }
-    return { ref, withFallback: (this.#fallbacks?.length ?? 0) > 0, spend };
-  }
-
   /**
-   * Splits the trace's spend and fallbacks over its workflows. With one
-   * workflow everything is its own. With several, each goes to its nearest
+   * Splits the trace's spend and fallbacks over its workflows (with one,
+   * the totals above already are its share). Each goes to its nearest
    * workflow ancestor by parent links; when no ancestor is known it goes to
    * the earliest-ending workflow (ties: smallest span id), the same answer
    * whatever order the spans arrived in.
    */
   join(): JoinedWorkflow[] {
-    if (this.#workflows?.length === 1) return [this.#joinSingle(this.#workflows[0] as WorkflowRef)];
     const refs = [...this.workflows].sort((a, b) =>
       a.endMs !== b.endMs ? a.endMs - b.endMs : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0,
     );
     const out: JoinedWorkflow[] = refs.map((ref) => ({
       ref,
       withFallback: false,
-      spend: { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 },
+      spend: { pico: new PicoSum(), pricedCalls: 0, unpricedCalls: 0 },
     }));
     const index = new Map<string, number>();
     refs.forEach((r, i) => {
@@ -166,12 +171,15 @@ export class TraceState {
       }
       return out[0] as JoinedWorkflow;
     };
-    for (const s of this.#spend ?? []) {
-      const w = owner({ spanId: '', parentSpanId: s.parentSpanId }).spend;
-      if (s.priced) {
-        w.picoUsd += s.picoUsd;
+    const spend = this.#spend ?? [];
+    for (let i = 0; i + 1 < spend.length; i += 2) {
+      const w = owner({ spanId: '', parentSpanId: spend[i] as string }).spend;
+      const amount = spend[i + 1] as Pico;
+      if (amount === UNPRICED) w.unpricedCalls++;
+      else {
+        w.pico.add(amount);
         w.pricedCalls++;
-      } else w.unpricedCalls++;
+      }
     }
     for (const f of this.#fallbacks ?? []) owner(f).withFallback = true;
     return out;

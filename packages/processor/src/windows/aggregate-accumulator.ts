@@ -1,11 +1,12 @@
 import type { AggregateCounts, AggregateKey, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
 import { isModelError } from '../classify/classify.ts';
+import { type Pico, PicoSum } from '../cost/pico-sum.ts';
 import type { Span } from '../span.ts';
 import { sortSmall } from './small-sort.ts';
 
 /** The spend a workflow carries into its window: summed model calls of its trace. */
 export interface Spend {
-  picoUsd: bigint;
+  pico: PicoSum;
   pricedCalls: number;
   unpricedCalls: number;
 }
@@ -30,20 +31,20 @@ interface ModelAcc {
   output: number;
   cacheRead: number;
   reasoning: number;
-  picoUsd: bigint;
+  pico: PicoSum;
   pricedCalls: number;
   unpricedCalls: number;
 }
 
 /**
- * The state store of one windowed key: counts and sums, with money as BigInt
+ * The state store of one windowed key: counts and sums, with money as exact
  * picodollars until the record is written, so nothing rounds on the way.
  */
 export class AggregateAccumulator {
   readonly key: AggregateKey;
   readonly workflows = { success: 0, failure: 0, handoff: 0, abandoned: 0 };
   workflowsWithFallback = 0;
-  readonly workflowCost: Spend = { picoUsd: 0n, pricedCalls: 0, unpricedCalls: 0 };
+  readonly workflowCost: Spend = { pico: new PicoSum(), pricedCalls: 0, unpricedCalls: 0 };
   fallbacks = 0;
   // Created on first use: many keys of a window only ever see workflows, or only tools. Arrays searched
   // in order, not Maps: a key sees a few tools and models (the window caps bound them), and a Map per key
@@ -56,12 +57,19 @@ export class AggregateAccumulator {
     this.key = key;
   }
 
-  addWorkflow(outcome: WorkflowOutcome, withFallback: boolean, spend: Spend): void {
+  /** A workflow with its trace's spend (`pico` undefined when it had no priced call). */
+  addWorkflow(
+    outcome: WorkflowOutcome,
+    withFallback: boolean,
+    pico: PicoSum | undefined,
+    pricedCalls: number,
+    unpricedCalls: number,
+  ): void {
     this.workflows[outcome]++;
     if (withFallback) this.workflowsWithFallback++;
-    this.workflowCost.picoUsd += spend.picoUsd;
-    this.workflowCost.pricedCalls += spend.pricedCalls;
-    this.workflowCost.unpricedCalls += spend.unpricedCalls;
+    if (pico) this.workflowCost.pico.addSum(pico);
+    this.workflowCost.pricedCalls += pricedCalls;
+    this.workflowCost.unpricedCalls += unpricedCalls;
   }
 
   addTool(name: string, success: boolean): void {
@@ -76,8 +84,8 @@ export class AggregateAccumulator {
     if (success) t.successes++;
   }
 
-  /** A model call of `span`, keyed (after the caps) by `name`, costing `picoUsd` when priced. */
-  addModel(name: ModelName, span: Span, picoUsd: bigint, priced: boolean): void {
+  /** A model call of `span`, keyed (after the caps) by `name`, costing `pico` (undefined when unpriced). */
+  addModel(name: ModelName, span: Span, pico: Pico | undefined): void {
     let m = this.#models?.find((x) => x.name === name);
     if (!m) {
       m = {
@@ -88,7 +96,7 @@ export class AggregateAccumulator {
         output: 0,
         cacheRead: 0,
         reasoning: 0,
-        picoUsd: 0n,
+        pico: new PicoSum(),
         pricedCalls: 0,
         unpricedCalls: 0,
       };
@@ -101,10 +109,11 @@ export class AggregateAccumulator {
     m.output += span.outputTokens;
     m.cacheRead += span.cacheReadTokens;
     m.reasoning += span.reasoningTokens;
-    if (priced) {
-      m.picoUsd += picoUsd;
+    if (pico === undefined) m.unpricedCalls++;
+    else {
+      m.pico.add(pico);
       m.pricedCalls++;
-    } else m.unpricedCalls++;
+    }
   }
 
   addSafety(kind: SafetyKind, policy: string): void {
@@ -133,7 +142,7 @@ export class AggregateAccumulator {
           calls: m.calls,
           errors: m.errors,
           tokens: { input: m.input, output: m.output, cacheRead: m.cacheRead, reasoning: m.reasoning },
-          cost: { picoUsd: m.picoUsd.toString(), pricedCalls: m.pricedCalls, unpricedCalls: m.unpricedCalls },
+          cost: { picoUsd: m.pico.toString(), pricedCalls: m.pricedCalls, unpricedCalls: m.unpricedCalls },
         };
     const safety: AggregateCounts['safety'] = {};
     if (this.#safety)
@@ -148,7 +157,7 @@ export class AggregateAccumulator {
       workflows: { success: w.success, failure: w.failure, handoff: w.handoff, abandoned: w.abandoned },
       workflowsWithFallback: this.workflowsWithFallback,
       workflowCost: {
-        picoUsd: this.workflowCost.picoUsd.toString(),
+        picoUsd: this.workflowCost.pico.toString(),
         pricedCalls: this.workflowCost.pricedCalls,
         unpricedCalls: this.workflowCost.unpricedCalls,
       },

@@ -1,0 +1,48 @@
+/**
+ * A picodollar amount as the engine carries it: a safe-integer number when it
+ * fits, which is every real call and every real window, else a bigint.
+ */
+export type Pico = number | bigint;
+
+/**
+ * An exact running sum of picodollars. Doubles add non-negative integers
+ * exactly while the sum stays at or below 2^53 - 1, and a sum past it shows
+ * as at least 2^53 (rounding is monotonic), so the check costs one compare;
+ * only then does the bigint part take over. The hot path allocates nothing,
+ * where `bigint +=` allocated on every call and every workflow.
+ */
+export class PicoSum {
+  #small = 0;
+  #big = 0n;
+
+  /** Adds a non-negative integer amount. */
+  add(p: Pico): void {
+    if (typeof p === 'bigint') {
+      this.#big += p;
+      return;
+    }
+    const s = this.#small + p;
+    if (s <= Number.MAX_SAFE_INTEGER) this.#small = s;
+    else {
+      this.#big += BigInt(this.#small) + BigInt(p);
+      this.#small = 0;
+    }
+  }
+
+  addSum(other: PicoSum): void {
+    this.add(other.#small);
+    if (other.#big !== 0n) this.#big += other.#big;
+  }
+
+  /** Exact decimal digits, as records carry money. */
+  toString(): string {
+    return this.#big === 0n ? String(this.#small) : (this.#big + BigInt(this.#small)).toString();
+  }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A bigint amount as a Pico: a number when that is exact. */
+export function picoOf(b: bigint): Pico {
+  return b <= MAX_SAFE ? Number(b) : b;
+}
