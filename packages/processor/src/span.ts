@@ -45,8 +45,11 @@ export interface Span {
   promptVersion: string;
   policyVersion: string;
   retrievalConfigVersion: string;
-  /** Only the `telltale.safety` span events; other events are skipped by the decoder. */
-  safetyEvents: SafetyEventView[];
+  /**
+   * Only the `telltale.safety` span events; other events are skipped by the
+   * decoder. Read-only: spans without one (nearly all) share one empty array.
+   */
+  safetyEvents: readonly SafetyEventView[];
 }
 
 export interface SafetyEventView {

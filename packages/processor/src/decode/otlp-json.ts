@@ -6,6 +6,7 @@ import { KeyMatcher } from './key-matcher.ts';
 import {
   A_COST_USD,
   A_FIRST_TOKENS,
+  addSafetyEvent,
   EVENT_ATTRIBUTE_KEYS,
   newSafetyEvent,
   newSpan,
@@ -162,7 +163,7 @@ function readSpan(v: unknown, path: string): Span {
   const events = asArray(o.events, `${path}.events`);
   for (let i = 0; i < events.length; i++) {
     const event = readEvent(events[i], `${path}.events[${i}]`);
-    if (event !== undefined) span.safetyEvents.push(event);
+    if (event !== undefined) addSafetyEvent(span, event);
   }
   return span;
 }

@@ -3,9 +3,11 @@ import type { DecodeResult, SafetyEventView, Span } from '../span.ts';
 import { hex8, hex16 } from './hex.ts';
 import { KeyMatcher } from './key-matcher.ts';
 import { AttributeReader } from './proto-attributes.ts';
+import { ResourceCache } from './resource-cache.ts';
 import {
   A_COST_USD,
   A_FIRST_TOKENS,
+  addSafetyEvent,
   EVENT_ATTRIBUTE_KEYS,
   newSafetyEvent,
   newSpan,
@@ -39,6 +41,7 @@ const attrs = new AttributeReader(r);
 const spanKeys = new KeyMatcher(SPAN_ATTRIBUTE_KEYS);
 const resourceKeys = new KeyMatcher(RESOURCE_ATTRIBUTE_KEYS);
 const eventKeys = new KeyMatcher(EVENT_ATTRIBUTE_KEYS);
+const resources = new ResourceCache();
 const SAFETY_EVENT_NAME = new TextEncoder().encode(TELLTALE_SAFETY_EVENT);
 
 /** Where the reader is, for the failure message only (indices are cheap to keep). */
@@ -113,9 +116,19 @@ function readResourceSpans(spans: Span[], end: number): void {
     const wt = tag & 7;
     if (field === 1) {
       if (wt !== LEN) r.wrongType('resource', wt, LEN);
-      at.resource = true;
-      readResource(r.lengthEnd(end));
-      at.resource = false;
+      const e = r.lengthEnd(end);
+      if (resources.find(r.buf, r.pos, e)) {
+        r.pos = e;
+      } else {
+        const start = r.pos;
+        at.resource = true;
+        readResource(e);
+        at.resource = false;
+        resources.store(r.buf, start, e);
+      }
+      // A second resource field merges into the first (protobuf): only the values it holds replace.
+      if (resources.service !== null) resService = resources.service;
+      if (resources.version !== null) resVersion = resources.version;
     } else if (field === 2) {
       if (wt !== LEN) r.wrongType('scope_spans', wt, LEN);
       at.ss = ss++;
@@ -133,7 +146,10 @@ function readResourceSpans(spans: Span[], end: number): void {
   }
 }
 
+/** Leaves the resource's service.name and service.version (null when absent) in `resources`. */
 function readResource(end: number): void {
+  resources.service = null;
+  resources.version = null;
   let index = 0;
   while (r.pos < end) {
     const tag = r.tag(end);
@@ -144,8 +160,8 @@ function readResource(end: number): void {
       const id = attrs.keyValue(r.lengthEnd(end), resourceKeys);
       if (id >= 0) {
         const v = attrs.text();
-        if (id === R_SERVICE_NAME) resService = v;
-        else resVersion = v;
+        if (id === R_SERVICE_NAME) resources.service = v;
+        else resources.version = v;
       }
     } else r.skip(tag & 7, tag >>> 3, end);
   }
@@ -314,5 +330,5 @@ function readEvent(span: Span, end: number): void {
       if (id >= 0) setEventString(event, id, attrs.text());
     } else r.skip(tag & 7, tag >>> 3, end);
   }
-  span.safetyEvents.push(event);
+  addSafetyEvent(span, event);
 }

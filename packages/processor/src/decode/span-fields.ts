@@ -100,6 +100,9 @@ export const EVENT_ATTRIBUTE_KEYS: readonly string[] = [
   TELLTALE_FALLBACK_REASON,
 ];
 
+/** What nearly every span holds: one shared array instead of an allocation per span (frozen, so nothing can fill it). */
+const NO_SAFETY_EVENTS: readonly SafetyEventView[] = Object.freeze([]);
+
 /** Every field at its absent value, always in this order so all spans share one shape. */
 export function newSpan(
   traceId: string,
@@ -134,7 +137,7 @@ export function newSpan(
     promptVersion: '',
     policyVersion: '',
     retrievalConfigVersion: '',
-    safetyEvents: [],
+    safetyEvents: NO_SAFETY_EVENTS,
   };
 }
 
@@ -149,6 +152,11 @@ export function newSafetyEvent(timeUnixNano: string): SafetyEventView {
     fallbackTo: '',
     fallbackReason: '',
   };
+}
+
+/** Appends without touching the shared empty array. */
+export function addSafetyEvent(span: Span, event: SafetyEventView): void {
+  span.safetyEvents = span.safetyEvents.length === 0 ? [event] : [...span.safetyEvents, event];
 }
 
 export function setSpanString(span: Span, id: number, value: string): void {
