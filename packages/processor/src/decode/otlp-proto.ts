@@ -250,25 +250,31 @@ function readSpan(end: number): Span {
   at.index = -1;
   if (traceStart < 0) r.fail('span has no trace_id');
   if (spanStart < 0) r.fail('span has no span_id');
-  if (lastTraceStart < 0 || !sameBytes(buf, traceStart, lastTraceStart, 16)) {
+  const view = r.view;
+  if (
+    lastTraceStart < 0 ||
+    view.getInt32(traceStart, true) !== view.getInt32(lastTraceStart, true) ||
+    view.getInt32(traceStart + 4, true) !== view.getInt32(lastTraceStart + 4, true) ||
+    view.getInt32(traceStart + 8, true) !== view.getInt32(lastTraceStart + 8, true) ||
+    view.getInt32(traceStart + 12, true) !== view.getInt32(lastTraceStart + 12, true)
+  ) {
     lastTraceStart = traceStart;
     lastTraceId = hex16(buf, traceStart);
   }
   span.traceId = lastTraceId;
   span.spanId = hex8(buf, spanStart);
   if (parentStart >= 0) {
-    if (lastParentStart < 0 || !sameBytes(buf, parentStart, lastParentStart, 8)) {
+    if (
+      lastParentStart < 0 ||
+      view.getInt32(parentStart, true) !== view.getInt32(lastParentStart, true) ||
+      view.getInt32(parentStart + 4, true) !== view.getInt32(lastParentStart + 4, true)
+    ) {
       lastParentStart = parentStart;
       lastParentId = hex8(buf, parentStart);
     }
     span.parentSpanId = lastParentId;
   }
   return span;
-}
-
-function sameBytes(buf: Uint8Array, a: number, b: number, len: number): boolean {
-  for (let i = 0; i < len; i++) if (buf[a + i] !== buf[b + i]) return false;
-  return true;
 }
 
 function readSpanAttribute(span: Span, end: number): void {

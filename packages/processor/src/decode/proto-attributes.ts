@@ -50,7 +50,7 @@ export class AttributeReader {
       const klen = buf[p + 1]!;
       const v = p + 2 + klen;
       if (klen < 0x80 && v + 2 <= end && buf[v] === 0x12 && buf[v + 1]! < 0x80 && v + 2 + buf[v + 1]! === end) {
-        const id = keys.matchBytes(buf, p + 2, klen);
+        const id = keys.match(r.view, p + 2, klen);
         if (id >= 0) {
           this.#kind = K_NONE;
           r.pos = v + 2;
@@ -70,7 +70,7 @@ export class AttributeReader {
       if (field === 1) {
         if (wt !== LEN) r.wrongType('key', wt, LEN);
         const e = r.lengthEnd(end);
-        id = keys.matchBytes(r.buf, r.pos, e - r.pos);
+        id = keys.match(r.view, r.pos, e - r.pos);
         r.pos = e;
       } else if (field === 2) {
         if (wt !== LEN) r.wrongType('value', wt, LEN);
@@ -93,7 +93,7 @@ export class AttributeReader {
   text(): string {
     switch (this.#kind) {
       case K_STRING:
-        return this.#strings.get(this.#r.buf, this.#start, this.#end);
+        return this.#strings.get(this.#r.buf, this.#start, this.#end, this.#r.view);
       case K_INT:
       case K_DOUBLE:
         return String(this.number);
