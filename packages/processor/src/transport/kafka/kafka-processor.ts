@@ -97,20 +97,37 @@ export class KafkaProcessor {
         this.#onCrash?.(err);
       }
     });
-    await Promise.all([this.#producer.connect(), this.#admin.connect(), consumer.connect()]);
-    await consumer.subscribe({ topics: [this.#o.topics.spans], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.#eachBatch(payload),
-    });
+    try {
+      await settleAll([this.#producer.connect(), this.#admin.connect(), consumer.connect()], 'connect');
+      await consumer.subscribe({ topics: [this.#o.topics.spans], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.#eachBatch(payload),
+      });
+    } catch (err) {
+      // Whatever did connect must not outlive a failed start (an embedder would leak its sockets).
+      await this.#disconnect().catch((e: unknown) =>
+        this.#o.logger.warn({ err: e }, 'disconnect after a failed start failed'),
+      );
+      throw err;
+    }
   }
 
-  /** Finishes the batch in hand (emit, commit), leaves the group, disconnects. */
+  /** Finishes the batch in hand (emit, commit), leaves the group, disconnects all three clients. */
   async stop(): Promise<void> {
     this.#joined = false;
-    await this.#consumer.disconnect();
-    await Promise.all([this.#producer.disconnect(), this.#admin.disconnect()]);
+    await this.#disconnect();
+  }
+
+  /**
+   * The consumer first (it finishes its batch, which still writes through the
+   * producer), then producer and admin, each attempted whatever the others did.
+   */
+  async #disconnect(): Promise<void> {
+    const consumer = await Promise.allSettled([this.#consumer.disconnect()]);
+    const rest = await Promise.allSettled([this.#producer.disconnect(), this.#admin.disconnect()]);
+    throwFailures([...consumer, ...rest], 'disconnect');
   }
 
   async #eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -202,4 +219,19 @@ export class KafkaProcessor {
     for (const e of this.#engines.values()) n += f(e);
     return n;
   }
+}
+
+/** Waits for every promise, then fails with the first failure (all were attempted). */
+async function settleAll(promises: Promise<unknown>[], what: string): Promise<void> {
+  throwFailures(await Promise.allSettled(promises), what);
+}
+
+function throwFailures(results: PromiseSettledResult<unknown>[], what: string): void {
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length === 1) throw failed[0]?.reason;
+  if (failed.length > 1)
+    throw new AggregateError(
+      failed.map((f) => f.reason),
+      `${failed.length} Kafka clients failed to ${what}`,
+    );
 }
