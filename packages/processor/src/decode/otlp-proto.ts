@@ -19,6 +19,7 @@ import {
   setSpanString,
   setSpanTokens,
 } from './span-fields.ts';
+import { StringTable } from './string-table.ts';
 import { I64, LEN, VARINT, WireFailure, WireReader } from './wire-reader.ts';
 
 /**
@@ -37,7 +38,8 @@ import { I64, LEN, VARINT, WireFailure, WireReader } from './wire-reader.ts';
  */
 
 const r = new WireReader();
-const attrs = new AttributeReader(r);
+const strings = new StringTable();
+const attrs = new AttributeReader(r, strings);
 const spanKeys = new KeyMatcher(SPAN_ATTRIBUTE_KEYS);
 const resourceKeys = new KeyMatcher(RESOURCE_ATTRIBUTE_KEYS);
 const eventKeys = new KeyMatcher(EVENT_ATTRIBUTE_KEYS);
@@ -278,6 +280,37 @@ function readSpan(end: number): Span {
 }
 
 function readSpanAttribute(span: Span, end: number): void {
+  const buf = r.buf;
+  const p = r.pos;
+  // Fast path, the layout every SDK writes: key (0x0a, 1-byte length), value (0x12, 1-byte length) holding a
+  // lone string (0x0a, 1-byte length) or int (0x18); anything else takes the general path below.
+  if (p + 4 <= end && buf[p] === 0x0a) {
+    const klen = buf[p + 1]!;
+    const v = p + 2 + klen;
+    if (klen < 0x80 && v + 4 <= end && buf[v] === 0x12 && buf[v + 1]! < 0x80 && v + 2 + buf[v + 1]! === end) {
+      const id = spanKeys.match(r.view, p + 2, klen);
+      if (id < 0) {
+        r.pos = end;
+        return;
+      }
+      const t = buf[v + 2]!;
+      if (t === 0x0a) {
+        if (id < A_FIRST_TOKENS && buf[v + 3]! < 0x80 && v + 4 + buf[v + 3]! === end) {
+          setSpanString(span, id, strings.get(buf, v + 4, end, r.view));
+          r.pos = end;
+          return;
+        }
+      } else if (t === 0x18 && id >= A_FIRST_TOKENS && id !== A_COST_USD) {
+        r.pos = v + 3;
+        const n = r.int64(end);
+        if (r.pos === end) {
+          setSpanTokens(span, id, n);
+          return;
+        }
+        r.pos = p;
+      }
+    }
+  }
   const id = attrs.keyValue(end, spanKeys);
   if (id < 0) return;
   if (id < A_FIRST_TOKENS) setSpanString(span, id, attrs.text());
