@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AGGREGATE_SCHEMA_V1, type AggregateRecord, aggregateId, aggregateRecordSchema } from './aggregate.ts';
 import { emptyCounts, mergeCounts } from './merge.ts';
@@ -31,6 +32,37 @@ describe('aggregate ids', () => {
       aggregateId('otlp_spans/0', 0, 10_000, { ...key, workflow: '' }),
     ]);
     expect(ids.size).toBe(5);
+  });
+
+  it('hash exactly the JSON array of schema, shard, window and key, whatever characters the values hold', () => {
+    const values = [
+      'plain',
+      'quo"te',
+      'back\\slash',
+      'new\nline',
+      '\u0000',
+      'emoji 😀',
+      'lone \ud800',
+      'ünïcödé',
+      '',
+      'a/b',
+    ];
+    for (const service of values)
+      for (const tenant of values) {
+        const k = { service, workflow: 'wf', tenant };
+        const json = JSON.stringify([
+          AGGREGATE_SCHEMA_V1,
+          'otlp_spans/3',
+          1_700_000_000_000,
+          1_700_000_010_000,
+          service,
+          'wf',
+          tenant,
+        ]);
+        expect(aggregateId('otlp_spans/3', 1_700_000_000_000, 1_700_000_010_000, k)).toBe(
+          hash('sha256', json, 'hex').slice(0, 32),
+        );
+      }
   });
 
   it('do not collide when dimension values contain the separator characters', () => {
