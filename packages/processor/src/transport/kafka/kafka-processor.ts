@@ -171,6 +171,7 @@ export class KafkaProcessor {
     await this.#emit(engine, dlq);
     // A rejoin while we were writing: the new generation rebuilds from the committed checkpoint; do not commit.
     if (this.#engines.get(shard) !== engine || generation !== this.#generation) return;
+    // Also after a batch cut short by isRunning/isStale: the checkpoint never passes the last record processed.
     const checkpoint = engine.checkpoint();
     if (checkpoint) {
       await this.#consumer.commitOffsets([commitEntry(topic, partition, checkpoint)]);
