@@ -5,7 +5,7 @@ import { copyFile, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { cacheDir } from './cache.ts';
+import { cacheDir, isComplete, markComplete } from './cache.ts';
 import { InfraError } from './errors.ts';
 import { freePort } from './ports.ts';
 import { type ManagedProcess, startProcess } from './process.ts';
@@ -27,7 +27,7 @@ export async function ensureCollector(log: (line: string) => void = () => {}): P
   const hash = createHash('sha256').update(manifest).digest('hex').slice(0, 16);
   const buildDir = cacheDir(`collector-${hash}`);
   const binary = join(buildDir, 'otelcol-telltale', 'otelcol-telltale');
-  if (existsSync(binary)) {
+  if (isComplete(buildDir) && existsSync(binary)) {
     log(`collector: using cached binary ${binary}`);
     return binary;
   }
@@ -49,6 +49,7 @@ export async function ensureCollector(log: (line: string) => void = () => {}): P
   await rm(join(buildDir, 'otelcol-telltale'), { recursive: true, force: true });
   await runOrExplain(builder, ['--config', 'builder-config.yaml'], env, 'building the collector', buildDir);
   if (!existsSync(binary)) throw new InfraError(`collector: the builder finished but ${binary} does not exist`);
+  markComplete(buildDir);
   log(`collector: built in ${Math.round((Date.now() - started) / 1000)} s`);
   return binary;
 }

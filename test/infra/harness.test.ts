@@ -1,5 +1,9 @@
+import { mkdtempSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isComplete, markComplete } from './cache.ts';
 import { InfraError } from './errors.ts';
 import { freePort } from './ports.ts';
 import { startProcess } from './process.ts';
@@ -70,5 +74,14 @@ describe('the service harness fails fast and says why', () => {
     });
     expect((server.address() as AddressInfo).port).toBe(port);
     await new Promise((resolve) => server.close(resolve));
+  });
+});
+
+describe('the artifact cache', () => {
+  it('counts a directory as cached only once it is marked complete (an interrupted fetch or build is redone)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'telltale-cache-'));
+    expect(isComplete(dir)).toBe(false);
+    markComplete(dir);
+    expect(isComplete(dir)).toBe(true);
   });
 });

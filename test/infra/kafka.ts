@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { cacheDir } from './cache.ts';
+import { cacheDir, isComplete, markComplete } from './cache.ts';
 import { InfraError } from './errors.ts';
 import { freePort } from './ports.ts';
 import { type ManagedProcess, startProcess } from './process.ts';
@@ -31,7 +31,7 @@ export interface KafkaBroker {
  */
 export async function ensureKafkaJars(log: (line: string) => void = () => {}): Promise<string> {
   const libs = cacheDir(`kafka-${KAFKA_VERSION}`, 'libs');
-  if (readdirSync(libs).some((f) => f.startsWith(`kafka_2.13-${KAFKA_VERSION}`))) {
+  if (isComplete(libs) && readdirSync(libs).some((f) => f.startsWith(`kafka_2.13-${KAFKA_VERSION}`))) {
     log(`kafka: using cached jars in ${libs}`);
     return libs;
   }
@@ -57,6 +57,7 @@ export async function ensureKafkaJars(log: (line: string) => void = () => {}): P
       `kafka: Maven could not fetch the broker jars: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`,
     );
   }
+  markComplete(libs);
   return libs;
 }
 
