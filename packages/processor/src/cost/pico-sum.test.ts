@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PicoSum, picoOf } from './pico-sum.ts';
+import { decimal, PicoSum, picoOf } from './pico-sum.ts';
 
 describe('PicoSum', () => {
   it('adds numbers exactly', () => {
@@ -40,5 +40,18 @@ describe('picoOf', () => {
     expect(picoOf(12n)).toBe(12);
     expect(picoOf(BigInt(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
     expect(picoOf(BigInt(Number.MAX_SAFE_INTEGER) + 1n)).toBe(BigInt(Number.MAX_SAFE_INTEGER) + 1n);
+  });
+});
+
+describe('decimal', () => {
+  it('prints every safe integer as String does', () => {
+    const edge = [0, 1, 999_999_999, 1_000_000_000, 1_000_000_001, 10_000_000_000, 2 ** 31, Number.MAX_SAFE_INTEGER];
+    for (const n of edge) expect(decimal(n)).toBe(String(n));
+    let x = 12345;
+    for (let i = 0; i < 10_000; i++) {
+      x = (x * 48271) % 2147483647;
+      const n = Math.floor((x / 2147483647) * Number.MAX_SAFE_INTEGER);
+      expect(decimal(n)).toBe(String(n));
+    }
   });
 });

@@ -17,6 +17,8 @@ export class TraceStore {
   readonly #orphanTimeoutMs: number;
   readonly #maxLinks: number;
   readonly #closeOf: (endMs: number) => number;
+  /** The trace last looked up or opened: the spans of one record nearly always share it. */
+  #last: TraceState | undefined;
 
   constructor(options: {
     budget: TraceBudget;
@@ -38,7 +40,11 @@ export class TraceStore {
   }
 
   get(traceId: string): TraceState | undefined {
-    return this.#traces.get(traceId);
+    const last = this.#last;
+    if (last !== undefined && last.traceId === traceId) return last;
+    const trace = this.#traces.get(traceId);
+    if (trace) this.#last = trace;
+    return trace;
   }
 
   /** State for a new trace first seen at `mark` with a span ending at `endMs`; undefined when the budget is spent. */
@@ -46,6 +52,7 @@ export class TraceStore {
     if (this.#budget.full) return undefined;
     const trace = new TraceState(flatId(traceId), mark);
     this.#traces.set(trace.traceId, trace);
+    this.#last = trace;
     this.#budget.open++;
     trace.seen(endMs);
     this.#due.add(trace, this.#dueOf(trace));
@@ -84,6 +91,7 @@ export class TraceStore {
   }
 
   remove(trace: TraceState): void {
+    if (this.#last === trace) this.#last = undefined;
     if (this.#traces.delete(trace.traceId)) this.#budget.open--;
     this.#due.remove(trace);
   }
@@ -102,6 +110,7 @@ export class TraceStore {
   /** Drops every trace and returns them to the budget. */
   clear(): void {
     this.#budget.open -= this.#traces.size;
+    this.#last = undefined;
     this.#traces.clear();
     this.#due.clear();
   }
