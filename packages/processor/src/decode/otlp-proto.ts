@@ -264,7 +264,13 @@ function readSpan(end: number): Span {
     lastTraceId = hex16(buf, traceStart);
   }
   span.traceId = lastTraceId;
-  span.spanId = hex8(buf, spanStart);
+  // A trace's root span arrives after its children (which end first), whose parent id it is: reuse that string.
+  span.spanId =
+    lastParentStart >= 0 &&
+    view.getInt32(spanStart, true) === view.getInt32(lastParentStart, true) &&
+    view.getInt32(spanStart + 4, true) === view.getInt32(lastParentStart + 4, true)
+      ? lastParentId
+      : hex8(buf, spanStart);
   if (parentStart >= 0) {
     if (
       lastParentStart < 0 ||

@@ -155,8 +155,8 @@ export class WireReader {
   fixed64Millis(end: number): number {
     const p = this.pos;
     if (end - p < 8) this.fail('truncated fixed64');
-    const lo = this.buf.readUInt32LE(p);
-    const hi = this.buf.readUInt32LE(p + 4);
+    const lo = this.view.getUint32(p, true);
+    const hi = this.view.getUint32(p + 4, true);
     this.pos = p + 8;
     return hi * 4294 + Math.floor((hi * 967296 + lo) / 1e6);
   }
@@ -165,8 +165,8 @@ export class WireReader {
   fixed64Decimal(end: number): string {
     const p = this.pos;
     if (end - p < 8) this.fail('truncated fixed64');
-    const lo = this.buf.readUInt32LE(p);
-    const hi = this.buf.readUInt32LE(p + 4);
+    const lo = this.view.getUint32(p, true);
+    const hi = this.view.getUint32(p + 4, true);
     this.pos = p + 8;
     return hi < 0x200000 ? String(hi * TWO_32 + lo) : ((BigInt(hi) << 32n) | BigInt(lo)).toString();
   }
@@ -175,7 +175,7 @@ export class WireReader {
     const p = this.pos;
     if (end - p < 8) this.fail('truncated double');
     this.pos = p + 8;
-    return this.buf.readDoubleLE(p);
+    return this.view.getFloat64(p, true);
   }
 
   /** Skips one field's value of the given wire type. */
