@@ -122,12 +122,21 @@ export class WireReader {
   /** A field tag; fails on field number 0 or a tag beyond 32 bits. */
   tag(end: number): number {
     const at = this.pos;
-    // Field numbers 1..15 with any wire type fit in one byte: nearly every tag in OTLP.
+    // Field numbers 1..15 with any wire type fit in one byte: nearly every tag in OTLP. Fields 16..2047 take
+    // two (Span.flags, 16, is on every span).
     if (at < end) {
       const b = this.buf[at]!;
-      if (b < 0x80 && b >= 8) {
-        this.pos = at + 1;
-        return b;
+      if (b < 0x80) {
+        if (b >= 8) {
+          this.pos = at + 1;
+          return b;
+        }
+      } else if (at + 1 < end) {
+        const c = this.buf[at + 1]!;
+        if (c < 0x80 && c > 0) {
+          this.pos = at + 2;
+          return (b & 0x7f) | (c << 7);
+        }
       }
     }
     const tag = this.varint(end);
