@@ -139,6 +139,12 @@ export class WireReader {
         }
       }
     }
+    return this.#longTag(end);
+  }
+
+  /** Out of line, so that tag() stays small enough to be inlined at its many call sites. */
+  #longTag(end: number): number {
+    const at = this.pos;
     const tag = this.varint(end);
     if (tag > 0xffffffff || tag < 8) this.fail(`invalid field tag ${tag}`, at);
     return tag;
@@ -154,6 +160,12 @@ export class WireReader {
         return at + 1 + b;
       }
     }
+    return this.#longLengthEnd(end);
+  }
+
+  /** Out of line, so that lengthEnd() stays small enough to be inlined at its many call sites. */
+  #longLengthEnd(end: number): number {
+    const at = this.pos;
     const len = this.varint(end);
     if (len > end - this.pos)
       this.fail(`length ${len} runs past the end of its message (${end - this.pos} bytes left)`, at);
