@@ -116,6 +116,7 @@ function aggregateIdInput(shard: string, windowStartMs: number, windowEndMs: num
 }
 
 /** Characters JSON.stringify escapes: quote, backslash, controls, and (possibly lone) surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the control characters JSON escapes is the point
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function jsonString(s: string): string {
