@@ -74,6 +74,7 @@ export {
   DLQ_HEADER_SOURCE_OFFSET,
   DLQ_HEADER_SOURCE_PARTITION,
   DLQ_HEADER_SOURCE_TOPIC,
+  TICK_HEADER,
 } from './topics.ts';
 export type { CostSource, ModelOperation, SafetyKind, SafetySeverity, TokenType, WorkflowOutcome } from './values.ts';
 export {

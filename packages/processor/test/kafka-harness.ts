@@ -161,6 +161,12 @@ export async function startCli(opts: {
   groupId: string;
   pricesFile: string;
   encoding?: 'otlp_proto' | 'otlp_json';
+  /**
+   * Idle ticks (TELLTALE_IDLE_TICK_MS): off unless asked for. These tests
+   * produce in phases with pauses a live stream would not have, and a tick in
+   * a pause could close a trace whose other half comes in the next phase.
+   */
+  idleTickMs?: number;
 }): Promise<ManagedProcess & { port: number }> {
   const port = await freePort();
   const p = await startProcess({
@@ -180,6 +186,7 @@ export async function startCli(opts: {
       TELLTALE_SERVER_PORT: String(port),
       TELLTALE_LOG_LEVEL: 'info',
       TELLTALE_ENCODING: opts.encoding ?? 'otlp_proto',
+      TELLTALE_IDLE_TICK_MS: String(opts.idleTickMs ?? 0),
     },
     ready: () => httpReady(`http://127.0.0.1:${port}/readyz`),
     timeoutMs: 90_000,

@@ -10,6 +10,7 @@ import {
   DLQ_HEADER_SOURCE_PARTITION,
   DLQ_HEADER_SOURCE_TOPIC,
   safetyEventRecordSchema,
+  TICK_HEADER,
 } from '@telltale/conventions';
 import type { Message } from 'kafkajs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,31 @@ describe('telltale-processor against a real Kafka broker', () => {
     // Graceful stop (SIGTERM): exits 0 after its last commit.
     await cli.stop();
     expect(await cli.exited).toBe(0);
+  });
+
+  it('closes the windows of partitions gone quiet with ticks through the log, to exactly the ground truth', async () => {
+    const { topics, groupId } = await setup('idle');
+    const w = generateWorkload({ traces: 200, seed: 23 });
+    // No trailing tick records from the test: only the processor's own idle ticks can close the last windows.
+    await produce(brokers, topics.spans, workloadMessages(w));
+    const aggregates = await reader(topics.aggregates);
+    const spans = await reader(topics.spans);
+    const cli = await startCli({ name: 'processor-idle', brokers, topics, groupId, pricesFile, idleTickMs: 1_000 });
+    cleanups.push(() => cli.stop());
+    await waitForTruth(aggregates, w, 'aggregates equal the ground truth without new data', () =>
+      cli.output().includes('"level":60') ? cli.output() : undefined,
+    );
+    const ticks = spans.filter((m) => m.headers?.[TICK_HEADER] !== undefined);
+    expect(ticks.length).toBeGreaterThan(0);
+    // An empty TracesData: a reader of the topic finds no spans in a tick.
+    for (const t of ticks) expect(t.value?.length ?? 0).toBe(0);
+    // Once everything closed, a quiet partition gets no more ticks.
+    const settled = ticks.length;
+    await sleep(4_000);
+    const later = spans.filter((m) => m.headers?.[TICK_HEADER] !== undefined).length;
+    const metrics = await (await fetch(`http://127.0.0.1:${cli.port}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`telltale_processor_idle_ticks_total ${later}\\b`));
+    expect(later - settled).toBeLessThanOrEqual(PARTITIONS);
   });
 
   it('reads otlp_json records from gzip-compressed batches to exactly the ground truth', async () => {

@@ -46,6 +46,7 @@ export async function runProcessor(
     counters,
     metrics,
     logger: logger.child({ component: 'kafka' }),
+    idleTick: { afterMs: config.windows.idleTickMs, encoding: config.encoding },
   });
   const crashed = new Promise<Error>((resolve) => processor.onCrash(resolve));
   let server: HealthServer | undefined;

@@ -19,7 +19,7 @@ describe('processor config', () => {
       safetyEvents: 'telltale.safety-events',
       dlq: 'telltale.dlq',
     });
-    expect(c.windows).toEqual({ sizeMs: 10_000, graceMs: 10_000 });
+    expect(c.windows).toEqual({ sizeMs: 10_000, graceMs: 10_000, idleTickMs: 15_000 });
     expect(c.limits.tenants).toBe(1000);
     expect(c.encoding).toBe('otlp_proto');
   });

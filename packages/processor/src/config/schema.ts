@@ -54,6 +54,11 @@ export const processorConfigSchema = z
       .object({
         sizeMs: positive(ENGINE_DEFAULTS.windowSizeMs),
         graceMs: ms(ENGINE_DEFAULTS.graceMs),
+        /**
+         * Wall-clock quiet time after which a partition holding open windows gets a
+         * stream-time tick, so they close without new data; 0 turns ticks off.
+         */
+        idleTickMs: ms(15_000),
       })
       .prefault({}),
     join: z
@@ -135,6 +140,7 @@ export const ENV_VARS: Readonly<Record<string, readonly string[]>> = {
   TELLTALE_MAX_RECORD_BYTES: ['maxRecordBytes'],
   TELLTALE_WINDOW_SIZE_MS: ['windows', 'sizeMs'],
   TELLTALE_WINDOW_GRACE_MS: ['windows', 'graceMs'],
+  TELLTALE_IDLE_TICK_MS: ['windows', 'idleTickMs'],
   TELLTALE_JOIN_WAIT_MS: ['join', 'waitMs'],
   TELLTALE_ORPHAN_TIMEOUT_MS: ['join', 'orphanTimeoutMs'],
   TELLTALE_MAX_OPEN_TRACES: ['join', 'maxOpenTraces'],

@@ -57,6 +57,41 @@ describe('windows', () => {
     expect(e.openWindows).toBe(0);
   });
 
+  it('closes windows on a tick read from the input, at its position, and a tick never moves stream time back', () => {
+    const e = engine();
+    e.process([toolSpan({ traceId: 'c'.repeat(32), endTimeMs: 1_000 })], 0n);
+    e.process([workflowSpan({ traceId: 'c'.repeat(32), endTimeMs: 2_000 })], 1n);
+    e.tick(19_999, 2n);
+    expect(e.drain().aggregates).toEqual([]);
+    e.tick(20_000, 3n);
+    expect(e.drain().aggregates.map((r) => r.window.startMs)).toEqual([0]);
+    // Nothing is open any more: a restart resumes after the tick, at the stream time it set.
+    expect(e.checkpoint()).toMatchObject({ position: 4n, streamTimeMs: 20_000 });
+    e.tick(5_000, 4n);
+    expect(e.streamTimeMs).toBe(20_000);
+    expect(() => e.tick(30_000, 4n)).toThrow(/already processed/);
+  });
+
+  it('replays ticks to the same records from a checkpoint taken between them', () => {
+    const input: ((e: Engine, position: bigint) => void)[] = [
+      (e, p) => e.process([toolSpan({ endTimeMs: 1_000 })], p),
+      (e, p) => e.tick(12_000, p),
+      (e, p) => e.process([toolSpan({ endTimeMs: 12_500 })], p),
+      (e, p) => e.tick(40_000, p),
+    ];
+    const feed = (e: Engine, from: number, to: number) => {
+      for (let i = from; i < to; i++) input[i]?.(e, BigInt(i));
+      return e.drain().aggregates;
+    };
+    const whole = feed(engine(), 0, 4);
+    expect(whole.map((r) => r.window.startMs)).toEqual([0, 10_000]);
+    const crashed = engine();
+    expect(feed(crashed, 0, 3)).toEqual([]);
+    const checkpoint = crashed.checkpoint();
+    if (!checkpoint) throw new Error('no checkpoint');
+    expect(feed(engine({ restore: checkpoint }), Number(checkpoint.position), 4)).toEqual(whole);
+  });
+
   it('counts and drops a span whose window has closed (late) but still emits its safety events', () => {
     const e = engine();
     e.process([span({ endTimeMs: 25_000 })], 0n);

@@ -162,9 +162,20 @@ export class Engine {
   }
 
   /**
+   * A stream-time tick read from the input at `position`: a record with no
+   * spans that moves stream time to `toMs` (never back), closing what that
+   * closes. In the input log, so a replay meets it at the same position.
+   */
+  tick(toMs: number, position: bigint): void {
+    this.process([], position);
+    this.advance(toMs);
+  }
+
+  /**
    * Moves stream time forward without input, so windows close when a shard
    * goes quiet. The embedded transport drives this from the wall clock; the
-   * Kafka transport never calls it, which keeps Kafka replays exact.
+   * Kafka transport only through ticks in its input (`tick`), which keeps
+   * Kafka replays exact.
    */
   advance(toMs: number): void {
     if (toMs > this.#streamTimeMs) this.#streamTimeMs = toMs;

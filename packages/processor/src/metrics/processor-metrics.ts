@@ -13,6 +13,7 @@ export class ProcessorMetrics {
   readonly records: Counter;
   readonly dlqRecords: Counter<'reason'>;
   readonly commits: Counter;
+  readonly ticks: Counter;
   readonly lag: Gauge<'topic' | 'partition'>;
   readonly #gauges: { traces: () => number; windows: () => number } = { traces: () => 0, windows: () => 0 };
 
@@ -98,6 +99,11 @@ export class ProcessorMetrics {
     this.commits = new Counter({
       name: 'telltale_processor_commits_total',
       help: 'Offset commits (with their checkpoint).',
+      registers,
+    });
+    this.ticks = new Counter({
+      name: 'telltale_processor_idle_ticks_total',
+      help: 'Stream-time ticks written into quiet input partitions so their open windows close.',
       registers,
     });
     this.lag = new Gauge({

@@ -8,6 +8,7 @@ import { ProcessorMetrics } from '../../metrics/processor-metrics.ts';
 import type { DecodeResult } from '../../span.ts';
 import { commitEntry, readCheckpoint } from './checkpoint-store.ts';
 import { dlqMessage } from './dlq-message.ts';
+import { readTick, type TopicEncoding, tickMessage } from './tick.ts';
 
 export interface KafkaProcessorTopics {
   spans: string;
@@ -27,6 +28,13 @@ export interface KafkaProcessorOptions {
   counters: EngineCounters;
   metrics: ProcessorMetrics;
   logger: Logger;
+  /**
+   * Quiet partitions: one whose open windows or traces saw no input for
+   * `afterMs` of wall-clock time gets a tick record (in the topic's
+   * `encoding`) that advances its stream time by the time it was quiet.
+   * Omitted or 0: stream time moves only with data.
+   */
+  idleTick?: { afterMs: number; encoding: TopicEncoding };
 }
 
 /**
@@ -47,6 +55,10 @@ export class KafkaProcessor {
   readonly #producer: Producer;
   readonly #admin: Admin;
   readonly #engines = new Map<string, Engine>();
+  /** Per shard: its partition and the wall-clock time of its last input (or tick sent). */
+  readonly #activity = new Map<string, { partition: number; atMs: number }>();
+  #ticker: NodeJS.Timeout | undefined;
+  #ticking = false;
   #generation = 0;
   #joined = false;
   #crashed: Error | undefined;
@@ -93,6 +105,7 @@ export class KafkaProcessor {
       this.#o.logger.error({ err, restart: e.payload.restart }, 'consumer crashed');
       this.#dropStates();
       if (!e.payload.restart) {
+        this.#stopTicker();
         this.#crashed = err;
         this.#onCrash?.(err);
       }
@@ -105,6 +118,9 @@ export class KafkaProcessor {
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.#eachBatch(payload),
       });
+      const idle = this.#o.idleTick;
+      if (idle && idle.afterMs > 0)
+        this.#ticker = setInterval(() => void this.#tickQuietPartitions(idle), Math.max(100, idle.afterMs / 4)).unref();
     } catch (err) {
       // Whatever did connect must not outlive a failed start (an embedder would leak its sockets).
       await this.#disconnect().catch((e: unknown) =>
@@ -117,6 +133,7 @@ export class KafkaProcessor {
   /** Finishes the batch in hand (emit, commit), leaves the group, disconnects all three clients. */
   async stop(): Promise<void> {
     this.#joined = false;
+    this.#stopTicker();
     await this.#disconnect();
   }
 
@@ -154,6 +171,18 @@ export class KafkaProcessor {
       // Already in this engine's state (kafkajs re-fetched from the committed offset): skip, never count twice.
       if (next === undefined || offset >= next) {
         this.#o.metrics.records.inc();
+        const tick = readTick(message);
+        if (tick.tick) {
+          if ('ms' in tick) engine.tick(tick.ms, offset);
+          else {
+            engine.process([], offset);
+            dlq.push(dlqMessage(message, topic, partition, tick.error));
+            this.#o.metrics.dlqRecords.inc({ reason: ProcessorMetrics.dlqReasonLabel(tick.error) });
+          }
+          resolveOffset(message.offset);
+          last = message.offset;
+          continue;
+        }
         const decoded: DecodeResult = message.value
           ? this.#o.decode(message.value)
           : { ok: false, reason: 'empty record value (tombstone)' };
@@ -167,7 +196,10 @@ export class KafkaProcessor {
       resolveOffset(message.offset);
       last = message.offset;
     }
-    if (last !== undefined) this.#observeLag(batch, last);
+    if (last !== undefined) {
+      this.#observeLag(batch, last);
+      this.#activity.set(shard, { partition, atMs: Date.now() });
+    }
     await this.#emit(engine, dlq);
     // A rejoin while we were writing: the new generation rebuilds from the committed checkpoint; do not commit.
     if (this.#engines.get(shard) !== engine || generation !== this.#generation) return;
@@ -213,6 +245,51 @@ export class KafkaProcessor {
   #dropStates(): void {
     for (const e of this.#engines.values()) e.dispose();
     this.#engines.clear();
+    this.#activity.clear();
+  }
+
+  /**
+   * Writes a tick into each assigned partition that holds open state and has
+   * been quiet for `afterMs`: its stream time moves on by the quiet time, as
+   * if event time kept pace with the wall clock, so a live stream's windows
+   * close about `afterMs` after its traffic stops, and data replayed from the
+   * past is not made late by a pause. The tick goes through the log, never
+   * straight into the engine: a replay meets it at the same offset.
+   */
+  async #tickQuietPartitions(idle: { afterMs: number; encoding: TopicEncoding }): Promise<void> {
+    if (this.#ticking || !this.ready) return;
+    this.#ticking = true;
+    try {
+      const now = Date.now();
+      const due: { shard: string; partition: number; toMs: number }[] = [];
+      for (const [shard, engine] of this.#engines) {
+        const seen = this.#activity.get(shard);
+        if (!seen || now - seen.atMs < idle.afterMs) continue;
+        if (engine.openWindows === 0 && engine.openTraces === 0) continue;
+        due.push({ shard, partition: seen.partition, toMs: engine.streamTimeMs + (now - seen.atMs) });
+      }
+      if (due.length === 0) return;
+      await this.#producer.send({
+        topic: this.#o.topics.spans,
+        messages: due.map((d) => tickMessage(d.partition, d.toMs, idle.encoding)),
+        acks: -1,
+      });
+      for (const d of due) {
+        const seen = this.#activity.get(d.shard);
+        if (seen) seen.atMs = now;
+      }
+      this.#o.metrics.ticks.inc(due.length);
+    } catch (err) {
+      // The next round tries again; ticks only hurry windows along, nothing is lost without them.
+      this.#o.logger.warn({ err }, 'writing stream-time ticks failed');
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  #stopTicker(): void {
+    if (this.#ticker) clearInterval(this.#ticker);
+    this.#ticker = undefined;
   }
 
   #sum(f: (e: Engine) => number): number {
