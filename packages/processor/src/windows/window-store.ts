@@ -29,6 +29,8 @@ export class WindowStore {
   readonly #counters: EngineCounters;
   readonly #onOverflow: (reason: OverflowReason) => void;
   readonly #windows = new Map<number, Window>();
+  /** The window last returned while open; dropped whenever a window leaves the store. */
+  #last: Window | undefined;
   #forceClosing = false;
 
   constructor(options: {
@@ -70,8 +72,14 @@ export class WindowStore {
       this.#counters.replaySuppressed++;
       return undefined;
     }
+    // Spans of one record nearly always share a window: skip the lookup by a (heap-number) start time.
+    const last = this.#last;
+    if (last !== undefined && last.startMs === start) return last;
     const existing = this.#windows.get(start);
-    if (existing) return existing;
+    if (existing) {
+      this.#last = existing;
+      return existing;
+    }
     if (this.#windows.size >= this.#maxOpen) {
       this.#counters.overflow.open_windows++;
       let oldest: Window | undefined;
@@ -99,6 +107,7 @@ export class WindowStore {
     if (!closing) return undefined;
     closing.sort((a, b) => a.startMs - b.startMs);
     for (const w of closing) this.#windows.delete(w.startMs);
+    this.#last = undefined;
     return closing;
   }
 
@@ -106,6 +115,7 @@ export class WindowStore {
   takeAll(): Window[] {
     const all = [...this.#windows.values()].sort((a, b) => a.startMs - b.startMs);
     this.#windows.clear();
+    this.#last = undefined;
     return all;
   }
 
@@ -118,6 +128,7 @@ export class WindowStore {
 
   clear(): void {
     this.#windows.clear();
+    this.#last = undefined;
   }
 
   #forceClose(w: Window, hooks: ForceCloseHooks): void {
@@ -129,6 +140,7 @@ export class WindowStore {
     }
     if (w.endMs > this.forcedClosedEndMs) this.forcedClosedEndMs = w.endMs;
     this.#windows.delete(w.startMs);
+    this.#last = undefined;
     hooks.emit(w);
   }
 }
