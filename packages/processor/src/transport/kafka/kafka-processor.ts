@@ -172,25 +172,19 @@ export class KafkaProcessor {
       if (next === undefined || offset >= next) {
         this.#o.metrics.records.inc();
         const tick = readTick(message);
-        if (tick.tick) {
-          if ('ms' in tick) engine.tick(tick.ms, offset);
+        if (tick.tick && 'ms' in tick) engine.tick(tick.ms, offset);
+        else {
+          const decoded: DecodeResult = tick.tick
+            ? { ok: false, reason: tick.error }
+            : message.value
+              ? this.#o.decode(message.value)
+              : { ok: false, reason: 'empty record value (tombstone)' };
+          if (decoded.ok) engine.process(decoded.spans, offset);
           else {
             engine.process([], offset);
-            dlq.push(dlqMessage(message, topic, partition, tick.error));
-            this.#o.metrics.dlqRecords.inc({ reason: ProcessorMetrics.dlqReasonLabel(tick.error) });
+            dlq.push(dlqMessage(message, topic, partition, decoded.reason));
+            this.#o.metrics.dlqRecords.inc({ reason: ProcessorMetrics.dlqReasonLabel(decoded.reason) });
           }
-          resolveOffset(message.offset);
-          last = message.offset;
-          continue;
-        }
-        const decoded: DecodeResult = message.value
-          ? this.#o.decode(message.value)
-          : { ok: false, reason: 'empty record value (tombstone)' };
-        if (decoded.ok) engine.process(decoded.spans, offset);
-        else {
-          engine.process([], offset);
-          dlq.push(dlqMessage(message, topic, partition, decoded.reason));
-          this.#o.metrics.dlqRecords.inc({ reason: ProcessorMetrics.dlqReasonLabel(decoded.reason) });
         }
       }
       resolveOffset(message.offset);

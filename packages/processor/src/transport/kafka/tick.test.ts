@@ -36,7 +36,7 @@ describe('stream-time ticks', () => {
     for (const bad of ['soon', '-5', '1.5', '', '99999999999999999'])
       expect(readTick(message({ [TICK_HEADER]: Buffer.from(bad) }))).toEqual({
         tick: true,
-        error: `tick header ${TICK_HEADER} must be one decimal Unix time in ms, got ${JSON.stringify(bad)}`,
+        error: `tick: header ${TICK_HEADER} must be one decimal Unix time in ms, got ${JSON.stringify(bad)}`,
       });
     expect(readTick(message({ [TICK_HEADER]: ['1', '2'] }))).toMatchObject({ tick: true, error: expect.any(String) });
   });

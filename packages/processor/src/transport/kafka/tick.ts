@@ -28,7 +28,7 @@ export function readTick(message: KafkaMessage): TickRead {
   if (!Number.isSafeInteger(ms))
     return {
       tick: true,
-      error: `tick header ${TICK_HEADER} must be one decimal Unix time in ms, got ${JSON.stringify(text ?? header)}`,
+      error: `tick: header ${TICK_HEADER} must be one decimal Unix time in ms, got ${JSON.stringify(text ?? header)}`,
     };
   return { tick: true, ms };
 }
