@@ -46,8 +46,17 @@ const eventKeys = new KeyMatcher(EVENT_ATTRIBUTE_KEYS);
 const resources = new ResourceCache();
 const SAFETY_EVENT_NAME = new TextEncoder().encode(TELLTALE_SAFETY_EVENT);
 
-/** Where the reader is, for the failure message only (indices are cheap to keep). */
-const at = { rs: -1, resource: false, ss: -1, span: -1, part: '', index: -1 };
+/**
+ * Where the reader is, for the failure message only. The part is a number,
+ * not its name: it is stored on every attribute, and storing a number into
+ * this long-lived object needs no write barrier.
+ */
+const at = { rs: -1, resource: false, ss: -1, span: -1, part: 0, index: -1 };
+const NONE = 0;
+const ATTRIBUTES = 1;
+const EVENTS = 2;
+const STATUS = 3;
+const PART_NAMES = ['', 'attributes', 'events', 'status'] as const;
 
 /** The last trace id decoded: a collector record holds one trace, so its spans share one string. */
 let lastTraceStart = -1;
@@ -61,7 +70,7 @@ export function decodeOtlpProto(bytes: Uint8Array): DecodeResult {
   at.resource = false;
   at.ss = -1;
   at.span = -1;
-  at.part = '';
+  at.part = NONE;
   at.index = -1;
   lastTraceStart = -1;
   lastParentStart = -1;
@@ -87,7 +96,8 @@ function path(): string {
   if (at.resource) p += '.resource';
   if (at.ss >= 0) p += `.scope_spans[${at.ss}]`;
   if (at.span >= 0) p += `.spans[${at.span}]`;
-  if (at.part !== '') p += at.index >= 0 ? `.${at.part}[${at.index}]` : `.${at.part}`;
+  const part = PART_NAMES[at.part];
+  if (at.part !== NONE) p += at.index >= 0 ? `.${part}[${at.index}]` : `.${part}`;
   return p;
 }
 
@@ -157,7 +167,7 @@ function readResource(end: number): void {
     const tag = r.tag(end);
     if (tag >>> 3 === 1) {
       if ((tag & 7) !== LEN) r.wrongType('attributes', tag & 7, LEN);
-      at.part = 'attributes';
+      at.part = ATTRIBUTES;
       at.index = index++;
       const id = attrs.keyValue(r.lengthEnd(end), resourceKeys);
       if (id >= 0) {
@@ -167,7 +177,7 @@ function readResource(end: number): void {
       }
     } else r.skip(tag & 7, tag >>> 3, end);
   }
-  at.part = '';
+  at.part = NONE;
   at.index = -1;
 }
 
@@ -228,19 +238,19 @@ function readSpan(end: number): Span {
         break;
       case 9:
         if (wt !== LEN) r.wrongType('attributes', wt, LEN);
-        at.part = 'attributes';
+        at.part = ATTRIBUTES;
         at.index = attrIndex++;
         readSpanAttribute(span, r.lengthEnd(end));
         break;
       case 11:
         if (wt !== LEN) r.wrongType('events', wt, LEN);
-        at.part = 'events';
+        at.part = EVENTS;
         at.index = eventIndex++;
         readEvent(span, r.lengthEnd(end));
         break;
       case 15:
         if (wt !== LEN) r.wrongType('status', wt, LEN);
-        at.part = 'status';
+        at.part = STATUS;
         at.index = -1;
         span.statusCode = readStatus(r.lengthEnd(end));
         break;
@@ -248,7 +258,7 @@ function readSpan(end: number): Span {
         r.skip(wt, field, end);
     }
   }
-  at.part = '';
+  at.part = NONE;
   at.index = -1;
   if (traceStart < 0) r.fail('span has no trace_id');
   if (spanStart < 0) r.fail('span has no span_id');
@@ -307,13 +317,19 @@ function readSpanAttribute(span: Span, end: number): void {
           return;
         }
       } else if (t === 0x18 && id >= A_FIRST_TOKENS && id !== A_COST_USD) {
-        r.pos = v + 3;
-        const n = r.int64(end);
-        if (r.pos === end) {
+        // Token counts take one to three varint bytes (below 2^21); longer or negative ones go the general way.
+        const q = v + 3;
+        const b0 = buf[q]!;
+        let n = -1;
+        if (q + 1 === end) n = b0 < 0x80 ? b0 : -1;
+        else if (q + 2 === end) n = b0 >= 0x80 && buf[q + 1]! < 0x80 ? (b0 & 0x7f) | (buf[q + 1]! << 7) : -1;
+        else if (q + 3 === end && b0 >= 0x80 && buf[q + 1]! >= 0x80 && buf[q + 2]! < 0x80)
+          n = (b0 & 0x7f) | ((buf[q + 1]! & 0x7f) << 7) | (buf[q + 2]! << 14);
+        if (n >= 0) {
           setSpanTokens(span, id, n);
+          r.pos = end;
           return;
         }
-        r.pos = p;
       }
     }
   }
