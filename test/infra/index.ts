@@ -5,7 +5,7 @@ export { cacheDir } from './cache.ts';
 export type { CollectorOptions, RunningCollector } from './collector.ts';
 export { ensureCollector } from './collector.ts';
 export { InfraError } from './errors.ts';
-export type { KafkaBroker, TopicSpec } from './kafka.ts';
+export type { KafkaBroker, KafkaSecurity, TopicSpec } from './kafka.ts';
 export { createTopics, ensureKafkaJars, startKafka, uniqueTopic } from './kafka.ts';
 export { freePort } from './ports.ts';
 export type { ManagedProcess, StartProcessOptions } from './process.ts';

@@ -21,6 +21,8 @@ export const KAFKA_VERSION = '3.9.1';
 
 export interface KafkaBroker {
   brokers: string[];
+  /** With `security`: the SASL_SSL listener, and the PEM of the broker's self-signed certificate to trust. */
+  secure?: { brokers: string[]; caFile: string };
   /** Stops the broker and removes its data directory. */
   stop(): Promise<void>;
 }
@@ -61,24 +63,41 @@ export async function ensureKafkaJars(log: (line: string) => void = () => {}): P
   return libs;
 }
 
+export interface KafkaSecurity {
+  /**
+   * Users (name → password) of a second, SASL_SSL listener that offers PLAIN
+   * and SCRAM-SHA-512, as managed Kafka services do. The broker's TLS
+   * certificate is self-signed for 127.0.0.1, made with the JDK's keytool.
+   */
+  users: Record<string, string>;
+}
+
 /** Starts a single-node KRaft broker on free loopback ports with its data in a fresh temp dir. */
-export async function startKafka(log: (line: string) => void = () => {}): Promise<KafkaBroker> {
+export async function startKafka(
+  log: (line: string) => void = () => {},
+  options: { security?: KafkaSecurity } = {},
+): Promise<KafkaBroker> {
   const java = requireCommand('java', 'install a JDK 17+ (apt-get install openjdk-17-jdk-headless)');
   const libs = await ensureKafkaJars(log);
   const dir = await mkdtemp(join(tmpdir(), 'telltale-kafka-'));
   const [port, controllerPort] = [await freePort(), await freePort()];
+  const security = options.security;
+  const securePort = security ? await freePort() : 0;
+  const tls = security ? await selfSignedKeystore(dir) : undefined;
   const config = join(dir, 'server.properties');
+  const secureListener = security ? `,SASL_SSL://127.0.0.1:${securePort}` : '';
   await writeFile(
     config,
     [
       'process.roles=broker,controller',
       'node.id=1',
       `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      `listeners=PLAINTEXT://127.0.0.1:${port}${secureListener},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}${secureListener}`,
       'controller.listener.names=CONTROLLER',
       'inter.broker.listener.name=PLAINTEXT',
-      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${security ? ',SASL_SSL:SASL_SSL' : ''}`,
+      ...(security && tls ? secureListenerConfig(security, tls) : []),
       `log.dirs=${join(dir, 'data')}`,
       'num.partitions=1',
       'offsets.topic.replication.factor=1',
@@ -104,10 +123,17 @@ export async function startKafka(log: (line: string) => void = () => {}): Promis
   const classpath = `${libs}/*`;
   const jvm = ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(dir, 'log4j.properties')}`];
   const clusterId = newClusterId();
+  // SCRAM credentials live in the cluster metadata: KRaft takes them when the storage is formatted.
+  const scram = Object.entries(security?.users ?? {}).flatMap(([name, password]) => [
+    '--add-scram',
+    `SCRAM-SHA-512=[name=${name},password=${password}]`,
+  ]);
   try {
-    await run(java, [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], {
-      timeout: 120_000,
-    });
+    await run(
+      java,
+      [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, ...scram],
+      { timeout: 120_000 },
+    );
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw new InfraError(`kafka: formatting storage failed: ${(err as Error).message}`);
@@ -132,12 +158,70 @@ export async function startKafka(log: (line: string) => void = () => {}): Promis
   log(`kafka: broker ready on ${brokers[0]} (pid ${proc.pid})`);
   return {
     brokers,
+    ...(tls ? { secure: { brokers: [`127.0.0.1:${securePort}`], caFile: tls.certFile } } : {}),
     stop: async () => {
       await proc.stop();
       await rm(dir, { recursive: true, force: true });
       log('kafka: broker stopped, data removed');
     },
   };
+}
+
+interface Keystore {
+  file: string;
+  password: string;
+  /** The certificate alone, PEM: what a client trusts. */
+  certFile: string;
+}
+
+/** A PKCS#12 keystore with a self-signed certificate for 127.0.0.1, and its certificate as PEM. */
+async function selfSignedKeystore(dir: string): Promise<Keystore> {
+  const keytool = requireCommand('keytool', 'install a JDK 17+ (apt-get install openjdk-17-jdk-headless)');
+  const store = {
+    file: join(dir, 'broker.p12'),
+    password: randomBytes(12).toString('hex'),
+    certFile: join(dir, 'ca.pem'),
+  };
+  const common = ['-alias', 'broker', '-keystore', store.file, '-storepass', store.password];
+  try {
+    await run(keytool, [
+      '-genkeypair',
+      ...common,
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-validity',
+      '2',
+      '-dname',
+      'CN=127.0.0.1',
+      '-ext',
+      'SAN=IP:127.0.0.1',
+      '-storetype',
+      'PKCS12',
+      '-keypass',
+      store.password,
+    ]);
+    await run(keytool, ['-exportcert', '-rfc', ...common, '-file', store.certFile]);
+  } catch (err) {
+    throw new InfraError(`kafka: making the broker's TLS certificate failed: ${(err as Error).message}`);
+  }
+  return store;
+}
+
+function secureListenerConfig(security: KafkaSecurity, tls: Keystore): string[] {
+  const plainUsers = Object.entries(security.users)
+    .map(([name, password]) => `user_${name}="${password}"`)
+    .join(' ');
+  return [
+    'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512',
+    `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'ssl.keystore.type=PKCS12',
+    `ssl.keystore.location=${tls.file}`,
+    `ssl.keystore.password=${tls.password}`,
+    `ssl.key.password=${tls.password}`,
+  ];
 }
 
 /** True once the broker answers describeCluster. */
