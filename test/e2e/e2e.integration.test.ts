@@ -32,6 +32,27 @@ async function byLabel(promql: string, label: string): Promise<Record<string, nu
   return Object.fromEntries(r.map((s) => [s.metric[label] ?? '', Number(s.value[1])]));
 }
 
+/** Waits until Prometheus has scraped every target of `job` after this call: no fixed sleep "for one more scrape". */
+async function nextScrape(job: string): Promise<void> {
+  const after = Date.now() / 1000;
+  await waitUntil(async () => ((await value(`min(timestamp(up{job="${job}"}))`)) ?? 0) > after, {
+    what: `a scrape of ${job} after ${new Date(after * 1000).toISOString()}`,
+    timeoutMs: 60_000,
+    intervalMs: 500,
+  });
+}
+
+/** Waits until `promql` reads the same in two successive scrapes of `job`: whatever was in flight has landed. */
+async function settled(promql: string, job: string): Promise<void> {
+  let before = await value(promql);
+  for (;;) {
+    await nextScrape(job);
+    const now = await value(promql);
+    if (now !== undefined && now === before) return;
+    before = now;
+  }
+}
+
 async function tally(): Promise<TallySnapshot> {
   return (await (await fetch(`${stack.demoUrl}/tally`)).json()) as TallySnapshot;
 }
@@ -127,7 +148,7 @@ describe('the telltale stack end to end', () => {
       what: 'processor metrics in Prometheus',
       timeoutMs: 30_000,
     });
-    await new Promise((r) => setTimeout(r, 3000));
+    await settled('sum(telltale_processor_spans_total)', 'telltale-processor');
     await sendClockSpans(stack.collectorUrl, 60_000);
     const runs = `sum(telltale_workflow_runs_total{service="${SERVICE}"})`;
     await waitUntil(async () => ((await value(runs)) ?? 0) >= workflows, {
@@ -136,7 +157,7 @@ describe('the telltale stack end to end', () => {
       intervalMs: 1000,
     });
     // A scrape more, so a double count would show.
-    await new Promise((r) => setTimeout(r, 6000));
+    await nextScrape('telltale-alerts');
     expect(await value(runs)).toBe(workflows);
 
     const outcomes = await byLabel(`sum by (outcome) (telltale_workflow_runs_total{service="${SERVICE}"})`, 'outcome');
