@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { listenOn } from '../ports.ts';
 import { startPagerLog } from './server.ts';
@@ -14,19 +14,13 @@ const port = (v: string): number => {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0-65535');
   return n;
 };
+// Env through commander too, so a bad TELLTALE_PAGER_LOG_PORT gets the same one-line error as a bad --port.
 const opts = new Command()
   .name('telltale-pager-log')
   .description('Alertmanager webhook receiver that prints one line per trigger and resolve')
-  .option(
-    '--host <host>',
-    'address to listen on (env TELLTALE_PAGER_LOG_HOST)',
-    process.env.TELLTALE_PAGER_LOG_HOST ?? '0.0.0.0',
-  )
-  .option(
-    '--port <port>',
-    'port to listen on (env TELLTALE_PAGER_LOG_PORT)',
-    port,
-    port(process.env.TELLTALE_PAGER_LOG_PORT ?? '9099'),
+  .addOption(new Option('--host <host>', 'address to listen on').env('TELLTALE_PAGER_LOG_HOST').default('0.0.0.0'))
+  .addOption(
+    new Option('--port <port>', 'port to listen on').env('TELLTALE_PAGER_LOG_PORT').argParser(port).default(9099),
   )
   .parse()
   .opts<{ host: string; port: number }>();
