@@ -150,6 +150,7 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+    if (child.signalCode !== null) throw new Error(`killed by ${child.signalCode}`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await res.body?.cancel();
