@@ -20,6 +20,12 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+function probability(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a probability from 0 to 1');
+  return n;
+}
+
 const program = new Command('support-assistant')
   .description('An instrumented support assistant with a fake model and tools')
   .option('--port <port>', 'HTTP port', positiveNumber, 3000)
@@ -28,8 +34,8 @@ const program = new Command('support-assistant')
   .option('--rate <n>', 'requests per second the built-in load sends', positiveNumber, 2)
   .option('--count <n>', 'requests to send, then stop (default: run until interrupted)', positiveNumber)
   .addOption(new Option('--failing-tool <tool>', 'make this tool fail').choices(TOOL_NAMES))
-  .option('--failure-rate <p>', 'probability that a call of the failing tool fails', positiveNumber, 1)
-  .option('--overload-rate <p>', 'probability the primary model is overloaded', positiveNumber, 0.1)
+  .option('--failure-rate <p>', 'probability that a call of the failing tool fails', probability, 1)
+  .option('--overload-rate <p>', 'probability the primary model is overloaded', probability, 0.1)
   .option('--no-load', 'serve only; send no load')
   .option('--no-metrics', 'send traces only (e.g. to a collector with a traces pipeline only)')
   .option('--seed <n>', 'seed of the workload and the assistant', positiveNumber, 1);
