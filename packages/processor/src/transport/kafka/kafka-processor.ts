@@ -259,7 +259,7 @@ export class KafkaProcessor {
       for (const [shard, engine] of this.#engines) {
         const seen = this.#activity.get(shard);
         if (!seen || now - seen.atMs < idle.afterMs) continue;
-        if (engine.openWindows === 0 && engine.openTraces === 0) continue;
+        if ((engine.openWindows === 0 && engine.openTraces === 0) || !Number.isFinite(engine.streamTimeMs)) continue;
         due.push({ shard, partition: seen.partition, toMs: engine.streamTimeMs + (now - seen.atMs) });
       }
       if (due.length === 0) return;
