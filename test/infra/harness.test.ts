@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,5 +83,6 @@ describe('the artifact cache', () => {
     expect(isComplete(dir)).toBe(false);
     markComplete(dir);
     expect(isComplete(dir)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadLayeredConfig } from './layered.ts';
 
@@ -11,8 +11,15 @@ const schema = z.object({
 });
 const envVars = { APP_PORT: ['server', 'port'], APP_ROUTING_KEY: ['pager', 'routingKey'] } as const;
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 function file(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'telltale-config-')), 'config.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'telltale-config-'));
+  dirs.push(dir);
+  const path = join(dir, 'config.yaml');
   writeFileSync(path, text);
   return path;
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +13,7 @@ import {
   TICK_HEADER,
 } from '@telltale/conventions';
 import type { Message } from 'kafkajs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTopics, kafkaBrokers, uniqueTopic } from '../../../test/infra/index.ts';
 import {
   distinctSafetyEvents,
@@ -30,13 +30,19 @@ import { generateWorkload } from './workload.ts';
 
 const PARTITIONS = 4;
 let brokers: string[];
+let pricesDir: string;
 let pricesFile: string;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(() => {
   brokers = kafkaBrokers();
-  pricesFile = join(mkdtempSync(join(tmpdir(), 'telltale-prices-')), 'prices.yaml');
+  pricesDir = mkdtempSync(join(tmpdir(), 'telltale-prices-'));
+  pricesFile = join(pricesDir, 'prices.yaml');
   writeFileSync(pricesFile, priceFileYaml());
+});
+
+afterAll(() => {
+  if (pricesDir) rmSync(pricesDir, { recursive: true, force: true });
 });
 
 afterEach(async () => {

@@ -1,11 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './load.ts';
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 function file(text: string): string {
-  const p = join(mkdtempSync(join(tmpdir(), 'telltale-config-')), 'processor.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'telltale-config-'));
+  dirs.push(dir);
+  const p = join(dir, 'processor.yaml');
   writeFileSync(p, text);
   return p;
 }
