@@ -1,3 +1,4 @@
+import { envBool, envList } from '@telltale/config';
 import { TOOL_NAMES } from '@telltale/example-support-assistant';
 import { z } from 'zod';
 
@@ -10,22 +11,6 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().nonnegative();
-const bool = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  if (/^(true|1|yes|on)$/i.test(v)) return true;
-  if (/^(false|0|no|off)$/i.test(v)) return false;
-  return v;
-}, z.boolean());
-const list = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(z.string().min(1)).min(1),
-);
 
 export const allInOneOptionsSchema = z
   .object({
@@ -36,10 +21,10 @@ export const allInOneOptionsSchema = z
     /** /metrics, the alerts API, /healthz, /readyz. */
     port: port.default(9465),
     /** Run the demo workload. Off: a single-node telltale any OTel-instrumented service can send to. */
-    demo: bool.default(true),
+    demo: envBool.default(true),
     /** Demo requests per second. */
     demoRate: z.coerce.number().positive().max(1000).default(5),
-    demoTenants: list.default(['acme', 'globex', 'initech']),
+    demoTenants: envList.default(['acme', 'globex', 'initech']),
     /** The demo tool that fails, when, how badly, and when it recovers (seconds from start). */
     demoTool: z.enum(TOOL_NAMES).default('lookup_order'),
     demoFailureRate: z.coerce.number().gt(0).max(1).default(1),
@@ -56,7 +41,7 @@ export const allInOneOptionsSchema = z
     /** Alert state (survives restarts: no second page for a paged incident). */
     stateDir: z.string().min(1).optional(),
     /** Pager channels besides the console: any of them, each when given. */
-    console: bool.default(true),
+    console: envBool.default(true),
     pagerdutyRoutingKey: z.string().min(1).optional(),
     pagerdutyUrl: z.url().optional(),
     alertmanagerUrl: z.url().optional(),

@@ -1,21 +1,14 @@
+import { envBool } from '@telltale/config';
 import { z } from 'zod';
-
-/** Env gives booleans as text. */
-const bool = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  if (/^(true|1|yes)$/i.test(v)) return true;
-  if (/^(false|0|no)$/i.test(v)) return false;
-  return v;
-}, z.boolean());
 
 /** TLS to the brokers. PEM files omitted mean the system CAs and no client certificate. */
 export const kafkaSslSchema = z
   .object({
-    enabled: bool.default(false),
+    enabled: envBool.default(false),
     caFile: z.string().optional(),
     certFile: z.string().optional(),
     keyFile: z.string().optional(),
-    rejectUnauthorized: bool.default(true),
+    rejectUnauthorized: envBool.default(true),
   })
   .prefault({});
 

@@ -1,26 +1,10 @@
+import { envBool, envList } from '@telltale/config';
 import { DEFAULT_AGGREGATES_TOPIC } from '@telltale/conventions';
 import { kafkaSaslSchema, kafkaSslSchema } from '@telltale/kafka';
 import { z } from 'zod';
 import { durationSchema } from '../duration.ts';
 import { channelSchema, checkChannelRefs, routeSchema } from './channels.ts';
 
-/** Comma-separated lists from env arrive as strings. */
-const list = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(z.string().min(1)).min(1),
-);
-const bool = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  if (/^(true|1|yes)$/i.test(v)) return true;
-  if (/^(false|0|no)$/i.test(v)) return false;
-  return v;
-}, z.boolean());
 const positive = (def: number) => z.coerce.number().int().positive().default(def);
 /** Env gives durations as text; numbers in text are milliseconds. */
 const duration = (def: number) =>
@@ -32,15 +16,15 @@ export const alertsConfigSchema = z
     kafka: z
       .object({
         /** Consume aggregates from Kafka. Off for the embedded all-in-one, which pushes them in-process. */
-        enabled: bool.default(true),
+        enabled: envBool.default(true),
         /** Bootstrap brokers, host:port. */
-        brokers: list.default(['localhost:9092']),
+        brokers: envList.default(['localhost:9092']),
         clientId: z.string().min(1).default('telltale-alerts'),
         /** The alert service's own consumer group: it reads every aggregate, whatever else reads them. */
         groupId: z.string().min(1).default('telltale-alerts'),
         topic: z.string().min(1).default(DEFAULT_AGGREGATES_TOPIC),
         /** A new group starts at the earliest retained record (ids make the replay harmless). */
-        fromBeginning: bool.default(true),
+        fromBeginning: envBool.default(true),
         ssl: kafkaSslSchema,
         sasl: kafkaSaslSchema,
         connectionTimeout: duration(10_000),
@@ -83,7 +67,7 @@ export const alertsConfigSchema = z
         /** The recent window the ratio gauges cover. */
         ratioWindow: z.enum(['5m', '30m', '1h', '6h']).default('5m'),
         /** Add a tenant label to the per-workflow series (tenants past maxTenants share `__overflow__`). */
-        tenantLabel: bool.default(false),
+        tenantLabel: envBool.default(false),
         maxTenants: positive(20),
       })
       .prefault({}),

@@ -1,3 +1,4 @@
+import { envList } from '@telltale/config';
 import {
   DEFAULT_AGGREGATES_TOPIC,
   DEFAULT_DLQ_TOPIC,
@@ -9,17 +10,6 @@ import { z } from 'zod';
 import { DEFAULT_MAX_INPUT_BYTES, ENCODINGS } from '../decode/decoders.ts';
 import { DEFAULT_LIMITS, ENGINE_DEFAULTS } from '../engine/options.ts';
 
-/** Comma-separated lists from env arrive as strings. */
-const list = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(z.string().min(1)).min(1),
-);
 const ms = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const positive = (def: number) => z.coerce.number().int().positive().default(def);
 
@@ -29,7 +19,7 @@ export const processorConfigSchema = z
     kafka: z
       .object({
         /** Bootstrap brokers, host:port. */
-        brokers: list.default(['localhost:9092']),
+        brokers: envList.default(['localhost:9092']),
         clientId: z.string().min(1).default('telltale-processor'),
         /** Consumer group: replicas with the same group share the partitions. */
         groupId: z.string().min(1).default('telltale-processor'),
