@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createKafka } from './client.ts';
-import { kafkaSaslSchema, kafkaSslSchema } from './connection.ts';
+import { kafkaSaslSchema, kafkaSecurityEnvVars, kafkaSslSchema } from './connection.ts';
 
 describe('Kafka connection settings', () => {
   it('reads TLS switches as env gives them, with safe defaults', () => {
@@ -10,6 +10,22 @@ describe('Kafka connection settings', () => {
       enabled: true,
       rejectUnauthorized: false,
     });
+  });
+
+  it('maps the TLS and SASL environment variables under a service prefix to their paths', () => {
+    const vars = kafkaSecurityEnvVars('SVC_KAFKA_');
+    expect(vars.SVC_KAFKA_SSL).toEqual(['kafka', 'ssl', 'enabled']);
+    expect(vars.SVC_KAFKA_SASL_PASSWORD).toEqual(['kafka', 'sasl', 'password']);
+    // Every path names a field the two schemas have.
+    const fields = {
+      ssl: Object.keys(kafkaSslSchema.unwrap().shape),
+      sasl: Object.keys(kafkaSaslSchema.unwrap().shape),
+    };
+    for (const [name, path] of Object.entries(vars)) {
+      expect(name.startsWith('SVC_KAFKA_')).toBe(true);
+      expect(fields[path[1] as 'ssl' | 'sasl']).toContain(path[2]);
+    }
+    expect(Object.keys(vars)).toHaveLength(8);
   });
 
   it('names the missing field of an incomplete SASL setting', () => {

@@ -32,3 +32,21 @@ export interface KafkaConnection {
   ssl: KafkaSsl;
   sasl?: KafkaSasl;
 }
+
+/**
+ * The environment variables of the TLS and SASL settings, `${prefix}SSL`,
+ * `${prefix}SASL_USERNAME`, ..., mapped to their config paths under `kafka`:
+ * every Kafka-facing service exposes them alike.
+ */
+export function kafkaSecurityEnvVars(prefix: string): Record<string, readonly string[]> {
+  return {
+    [`${prefix}SSL`]: ['kafka', 'ssl', 'enabled'],
+    [`${prefix}SSL_CA_FILE`]: ['kafka', 'ssl', 'caFile'],
+    [`${prefix}SSL_CERT_FILE`]: ['kafka', 'ssl', 'certFile'],
+    [`${prefix}SSL_KEY_FILE`]: ['kafka', 'ssl', 'keyFile'],
+    [`${prefix}SSL_REJECT_UNAUTHORIZED`]: ['kafka', 'ssl', 'rejectUnauthorized'],
+    [`${prefix}SASL_MECHANISM`]: ['kafka', 'sasl', 'mechanism'],
+    [`${prefix}SASL_USERNAME`]: ['kafka', 'sasl', 'username'],
+    [`${prefix}SASL_PASSWORD`]: ['kafka', 'sasl', 'password'],
+  };
+}

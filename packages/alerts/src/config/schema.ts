@@ -1,6 +1,6 @@
 import { envBool, envList } from '@telltale/config';
 import { DEFAULT_AGGREGATES_TOPIC } from '@telltale/conventions';
-import { kafkaSaslSchema, kafkaSslSchema } from '@telltale/kafka';
+import { kafkaSaslSchema, kafkaSecurityEnvVars, kafkaSslSchema } from '@telltale/kafka';
 import { z } from 'zod';
 import { durationSchema } from '../duration.ts';
 import { channelSchema, checkChannelRefs, routeSchema } from './channels.ts';
@@ -128,14 +128,7 @@ export const ENV_VARS: Readonly<Record<string, readonly string[]>> = {
   TELLTALE_ALERTS_KAFKA_GROUP_ID: ['kafka', 'groupId'],
   TELLTALE_ALERTS_KAFKA_TOPIC: ['kafka', 'topic'],
   TELLTALE_ALERTS_KAFKA_FROM_BEGINNING: ['kafka', 'fromBeginning'],
-  TELLTALE_ALERTS_KAFKA_SSL: ['kafka', 'ssl', 'enabled'],
-  TELLTALE_ALERTS_KAFKA_SSL_CA_FILE: ['kafka', 'ssl', 'caFile'],
-  TELLTALE_ALERTS_KAFKA_SSL_CERT_FILE: ['kafka', 'ssl', 'certFile'],
-  TELLTALE_ALERTS_KAFKA_SSL_KEY_FILE: ['kafka', 'ssl', 'keyFile'],
-  TELLTALE_ALERTS_KAFKA_SSL_REJECT_UNAUTHORIZED: ['kafka', 'ssl', 'rejectUnauthorized'],
-  TELLTALE_ALERTS_KAFKA_SASL_MECHANISM: ['kafka', 'sasl', 'mechanism'],
-  TELLTALE_ALERTS_KAFKA_SASL_USERNAME: ['kafka', 'sasl', 'username'],
-  TELLTALE_ALERTS_KAFKA_SASL_PASSWORD: ['kafka', 'sasl', 'password'],
+  ...kafkaSecurityEnvVars('TELLTALE_ALERTS_KAFKA_'),
   TELLTALE_ALERTS_KAFKA_CONNECTION_TIMEOUT: ['kafka', 'connectionTimeout'],
   TELLTALE_ALERTS_KAFKA_SESSION_TIMEOUT: ['kafka', 'sessionTimeout'],
   TELLTALE_ALERTS_RULES_FILE: ['rules', 'file'],

@@ -5,7 +5,7 @@ import {
   DEFAULT_SAFETY_EVENTS_TOPIC,
   DEFAULT_SPANS_TOPIC,
 } from '@telltale/conventions';
-import { kafkaSaslSchema, kafkaSslSchema } from '@telltale/kafka';
+import { kafkaSaslSchema, kafkaSecurityEnvVars, kafkaSslSchema } from '@telltale/kafka';
 import { z } from 'zod';
 import { DEFAULT_MAX_INPUT_BYTES, ENCODINGS } from '../decode/decoders.ts';
 import { DEFAULT_LIMITS, ENGINE_DEFAULTS } from '../engine/options.ts';
@@ -113,14 +113,7 @@ export const ENV_VARS: Readonly<Record<string, readonly string[]>> = {
   TELLTALE_KAFKA_BROKERS: ['kafka', 'brokers'],
   TELLTALE_KAFKA_CLIENT_ID: ['kafka', 'clientId'],
   TELLTALE_KAFKA_GROUP_ID: ['kafka', 'groupId'],
-  TELLTALE_KAFKA_SSL: ['kafka', 'ssl', 'enabled'],
-  TELLTALE_KAFKA_SSL_CA_FILE: ['kafka', 'ssl', 'caFile'],
-  TELLTALE_KAFKA_SSL_CERT_FILE: ['kafka', 'ssl', 'certFile'],
-  TELLTALE_KAFKA_SSL_KEY_FILE: ['kafka', 'ssl', 'keyFile'],
-  TELLTALE_KAFKA_SSL_REJECT_UNAUTHORIZED: ['kafka', 'ssl', 'rejectUnauthorized'],
-  TELLTALE_KAFKA_SASL_MECHANISM: ['kafka', 'sasl', 'mechanism'],
-  TELLTALE_KAFKA_SASL_USERNAME: ['kafka', 'sasl', 'username'],
-  TELLTALE_KAFKA_SASL_PASSWORD: ['kafka', 'sasl', 'password'],
+  ...kafkaSecurityEnvVars('TELLTALE_KAFKA_'),
   TELLTALE_KAFKA_CONNECTION_TIMEOUT_MS: ['kafka', 'connectionTimeoutMs'],
   TELLTALE_SPANS_TOPIC: ['topics', 'spans'],
   TELLTALE_AGGREGATES_TOPIC: ['topics', 'aggregates'],
