@@ -15,6 +15,7 @@ COPY package.json package-lock.json .npmrc ./
 COPY packages/conventions/package.json packages/conventions/
 COPY packages/config/package.json packages/config/
 COPY packages/kafka/package.json packages/kafka/
+COPY packages/service/package.json packages/service/
 COPY packages/instrumentation/package.json packages/instrumentation/
 COPY packages/processor/package.json packages/processor/
 COPY packages/alerts/package.json packages/alerts/

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { stopOnSignals } from '@telltale/service';
 import { CommanderError } from 'commander';
 import { startAllInOne } from './all-in-one.ts';
 import { resolveOptions } from './cli-options.ts';
@@ -25,27 +26,7 @@ try {
 const logger = createLogger(options.logLevel);
 try {
   const running = await startAllInOne(options, logger);
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      logger.warn('stopping already; exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    running.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  stopOnSignals(() => running.stop(), { logger });
 } catch (err) {
   if (err instanceof PortInUseError) process.stderr.write(`telltale: ${err.message}\n`);
   else logger.fatal({ err }, 'telltale could not start');

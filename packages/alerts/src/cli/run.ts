@@ -1,3 +1,4 @@
+import { stopOnSignals } from '@telltale/service';
 import type { Logger } from 'pino';
 import type { AlertsConfig } from '../config/schema.ts';
 import { createAlertService } from '../service/create.ts';
@@ -9,24 +10,7 @@ import { createAlertService } from '../service/create.ts';
  */
 export async function runService(config: AlertsConfig, logger: Logger): Promise<void> {
   const running = await createAlertService(config, { logger });
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing the batch in hand, persisting state');
-    running.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals(() => running.stop(), { logger, stopping: 'stopping: finishing the batch in hand, persisting state' });
   running.crashed.then((err) => {
     logger.fatal({ err }, 'Kafka consumer crashed for good; exiting so the supervisor restarts it');
     running.stop().finally(() => process.exit(1));

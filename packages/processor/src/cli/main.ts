@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { stopOnSignals } from '@telltale/service';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
@@ -43,24 +44,10 @@ const logger = pino({ name: 'telltale-processor', level: config.log.level });
 
 try {
   const running = await runProcessor(config, logger, decoderFor(config.encoding, { maxBytes: config.maxRecordBytes }));
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing the batch in hand, emitting, committing');
-    running.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals(() => running.stop(), {
+    logger,
+    stopping: 'stopping: finishing the batch in hand, emitting, committing',
+  });
   running.crashed.then((err) => {
     logger.fatal({ err }, 'consumer crashed for good; exiting so the supervisor restarts it');
     process.exit(1);
