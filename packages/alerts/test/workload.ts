@@ -6,19 +6,8 @@ import {
   modelKey,
   usdToPico,
 } from '@telltale/conventions';
+import { seededRandom as prng } from '../../../test/support/random.ts';
 import { aggregate } from './aggregates.ts';
-
-/** A small deterministic PRNG (mulberry32), so a failing workload can be reproduced. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Aggregates from two processor shards over `windows` 10 s windows ending

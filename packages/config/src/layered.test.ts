@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { tempFile } from '../../../test/support/temp-file.ts';
 import { loadLayeredConfig } from './layered.ts';
 
 const schema = z.object({
@@ -11,18 +9,7 @@ const schema = z.object({
 });
 const envVars = { APP_PORT: ['server', 'port'], APP_ROUTING_KEY: ['pager', 'routingKey'] } as const;
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function file(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'telltale-config-'));
-  dirs.push(dir);
-  const path = join(dir, 'config.yaml');
-  writeFileSync(path, text);
-  return path;
-}
+const file = (text: string): string => tempFile('config.yaml', text);
 
 describe('layered configuration', () => {
   it('applies defaults, then the file, then the environment', () => {

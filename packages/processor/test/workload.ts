@@ -1,4 +1,5 @@
 import { type AggregateCounts, emptyCounts, mergeCounts } from '@telltale/conventions';
+import { seededRandom as rng } from '../../../test/support/random.ts';
 import { newSpan } from '../src/decode/span-fields.ts';
 import type { SafetyEventView, Span } from '../src/span.ts';
 
@@ -33,18 +34,6 @@ export interface Workload {
 
 export function truthKey(windowStartMs: number, service: string, workflow: string, tenant: string): string {
   return `${windowStartMs}|${service}|${workflow}|${tenant}`;
-}
-
-/** A small deterministic PRNG (mulberry32), so a seed reproduces a workload. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const OUTCOMES = ['success', 'failure', 'handoff', 'abandoned'] as const;

@@ -1,21 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempFile } from '../../../../test/support/temp-file.ts';
 import { loadConfig } from './load.ts';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function file(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'telltale-config-'));
-  dirs.push(dir);
-  const p = join(dir, 'processor.yaml');
-  writeFileSync(p, text);
-  return p;
-}
+const file = (text: string): string => tempFile('processor.yaml', text);
 
 describe('processor config', () => {
   it('has working defaults for every field', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng } from '../../../../test/support/random.ts';
 import { type AttrValue, type TestResource, type TestSpan, tracesJson, tracesProto } from '../../test/fixtures/otlp.ts';
 import type { DecodeResult } from '../span.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
@@ -10,17 +11,6 @@ import { SPAN_ATTRIBUTE_KEYS } from './span-fields.ts';
  * the two decoders agree on every generated payload, and no mangling of a
  * valid payload makes either one throw.
  */
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hexOf(rand: () => number, bytes: number): string {
   let s = '';

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rand } from '../../../../test/support/random.ts';
 import { type DueItem, DueQueue } from './due-queue.ts';
-
-function rand(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('DueQueue', () => {
   it('pops by (due time, trace id) through any mix of adds, moves and removals', () => {
