@@ -1,6 +1,7 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { createKafka } from '@telltale/kafka';
+import { closeServer, listen } from '@telltale/service';
 import { type Logger, pino } from 'pino';
 import { createApp } from '../api/app.ts';
 import { parseConfig } from '../config/load.ts';
@@ -64,15 +65,14 @@ export async function createAlertService(
       return { ready: true };
     },
   });
-  let server: Server;
+  const server: Server = createServer(app);
+  let port: number;
   try {
-    server = await listen(app, config.server.host, config.server.port);
+    port = await listen(server, config.server.port, config.server.host);
   } catch (err) {
     await service.close();
     throw err;
   }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.server.port;
   const bind = config.server.host;
   const any = bind === '0.0.0.0' || bind === '::';
   const literal = (h: string) => (h.includes(':') ? `[${h}]` : h);
@@ -128,17 +128,4 @@ export async function createAlertService(
       return stopping;
     },
   };
-}
-
-function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '@telltale/service';
 import type { Logger } from 'pino';
 import { pagerLine } from './pager-line.ts';
 import { webhookPayloadSchema } from './webhook-payload.ts';
@@ -60,18 +60,8 @@ export async function startPagerLog(opts: PagerLogOptions): Promise<PagerLogServ
       res.writeHead(status, { 'content-type': 'text/plain' }).end(`${why}\n`);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const port = await listen(server, opts.port, opts.host);
+  return { port, close: () => closeServer(server) };
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {

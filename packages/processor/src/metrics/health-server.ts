@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '@telltale/service';
 import type { Registry } from 'prom-client';
 
 /** A small HTTP server for /metrics, /healthz (the process is up) and /readyz (it is consuming). */
@@ -32,16 +32,6 @@ export async function startHealthServer(options: {
       );
     } else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const port = await listen(server, options.port, options.host);
+  return { port, close: () => closeServer(server) };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '@telltale/service';
 import type { Logger } from 'pino';
 import { DEFAULT_MAX_INPUT_BYTES, failurePath } from '../../decode/decoders.ts';
 import { decodeOtlpJson } from '../../decode/otlp-json.ts';
@@ -185,24 +185,13 @@ export async function startOtlpHttpReceiver(options: OtlpHttpReceiverServerOptio
   const listener = createOtlpHttpListener(options);
   const server = createServer(listener);
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 4318, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port ?? 4318, host);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${port}`,
     host,
     port,
     server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
