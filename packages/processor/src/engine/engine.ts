@@ -14,10 +14,8 @@ import { callPicoUsd } from '../cost/pricing.ts';
 import { windowRecords } from '../emit/aggregate-record.ts';
 import { safetyEventRecord } from '../emit/safety-event-record.ts';
 import { ProcessorError } from '../errors.ts';
-import { flatId } from '../join/flat-id.ts';
 import { TraceBudget } from '../join/trace-budget.ts';
-import type { TraceState } from '../join/trace-state.ts';
-import { TraceStore } from '../join/trace-store.ts';
+import { type FinishedWorkflowSink, type TraceSlot, TraceStore } from '../join/trace-store.ts';
 import type { Span } from '../span.ts';
 import type { Window } from '../windows/window.ts';
 import { type WindowSpec, windowStart } from '../windows/window-spec.ts';
@@ -57,18 +55,33 @@ export class Engine {
   readonly #windows: WindowStore;
   readonly #forceCloseHooks: ForceCloseHooks = {
     settle: (w) => {
-      const inWindow = this.#traces.select((t) =>
-        t.workflows.some((wf) => windowStart(this.#spec, wf.endMs) === w.startMs),
-      );
-      for (const t of inWindow) {
-        this.#traces.remove(t);
-        this.#finish(t, this.#streamTimeMs);
-      }
+      const traces = this.#traces;
+      for (const slot of traces.select((t) => traces.hasWorkflowEndingIn(t, w.startMs, w.endMs)))
+        traces.take(slot, this.#finishDue, this.#streamTimeMs);
     },
     emit: (w) => this.#emit(w),
   };
   readonly #traces: TraceStore;
-  readonly #finishDue = (trace: TraceState, dueMs: number): void => this.#finish(trace, dueMs);
+  readonly #finishDue = (slot: TraceSlot, dueMs: number): void => this.#finish(slot, dueMs);
+  /** Where a finishing trace's workflows go: to their windows, under the trace's first mark, as of #finishAtMs. */
+  #finishMark: Mark | undefined;
+  #finishAtMs = NINF;
+  readonly #finishing: FinishedWorkflowSink = {
+    workflow: (service, workflow, tenant, endMs, outcome, withFallback, pico, pricedCalls, unpricedCalls) =>
+      this.#addWorkflow(
+        service,
+        workflow,
+        tenant,
+        endMs,
+        outcome,
+        withFallback,
+        pico,
+        pricedCalls,
+        unpricedCalls,
+        this.#finishMark as Mark,
+        this.#finishAtMs,
+      ),
+  };
   #aggregates: AggregateRecord[] = [];
   #safetyEvents: SafetyEventRecord[] = [];
 
@@ -184,10 +197,7 @@ export class Engine {
 
   /** Closes every open window and finishes every open trace now, e.g. at the end of a bounded input. */
   flush(): void {
-    for (const t of this.#traces.select(() => true)) {
-      this.#traces.remove(t);
-      this.#finish(t, this.#streamTimeMs);
-    }
+    for (const slot of this.#traces.select(() => true)) this.#traces.take(slot, this.#finishDue, this.#streamTimeMs);
     for (const w of this.#windows.takeAll()) this.#emit(w);
   }
 
@@ -293,8 +303,10 @@ export class Engine {
     hasFallback: boolean,
     mark: Mark,
   ): void {
-    const trace = this.#traces.get(span.traceId) ?? this.#traces.open(span.traceId, mark, span.endTimeMs);
-    if (!trace) {
+    const traces = this.#traces;
+    let trace = traces.get(span.traceId);
+    if (trace < 0) trace = traces.open(span.traceId, mark, span.endTimeMs);
+    if (trace < 0) {
       this.counters.overflow.open_traces++;
       // No room to wait for the rest of the trace: the workflow counts now, with only what it carries itself.
       if (role === 'workflow')
@@ -313,21 +325,22 @@ export class Engine {
         );
       return;
     }
-    this.#traces.seen(trace, span.endTimeMs);
+    traces.seen(trace, span.endTimeMs);
     if (role === 'workflow')
-      this.#traces.addWorkflow(trace, {
-        spanId: flatId(span.spanId),
-        parentSpanId: flatId(span.parentSpanId),
-        endMs: span.endTimeMs,
-        service: span.service,
-        workflow: span.workflow,
-        tenant: span.tenant,
-        outcome: this.#outcome(span),
-      });
-    else if (role !== 'model' && !this.#traces.addLink(trace, span.spanId, span.parentSpanId))
+      traces.addWorkflow(
+        trace,
+        span.spanId,
+        span.parentSpanId,
+        span.endTimeMs,
+        span.service,
+        span.workflow,
+        span.tenant,
+        this.#outcome(span),
+      );
+    else if (role !== 'model' && !traces.addLink(trace, span.spanId, span.parentSpanId))
       this.counters.overflow.trace_spans++;
-    if (role === 'model') trace.addSpend(span.parentSpanId, picoUsd);
-    if (hasFallback) trace.addFallback(span.spanId, span.parentSpanId);
+    if (role === 'model') traces.addSpend(trace, span.parentSpanId, picoUsd);
+    if (hasFallback) traces.addFallback(trace, span.spanId, span.parentSpanId);
   }
 
   #outcome(span: Span): WorkflowOutcome {
@@ -343,45 +356,24 @@ export class Engine {
     if (closing) for (const w of closing) this.#emit(w);
   }
 
-  /** Adds a finished (already removed) trace's workflows to their windows, as of stream time `atMs` (when it was due). */
-  #finish(trace: TraceState, atMs: number): void {
-    if (trace.workflows.length === 0) {
+  /** Adds a finished (already taken) trace's workflows to their windows, as of stream time `atMs` (when it was due). */
+  #finish(slot: TraceSlot, atMs: number): void {
+    const traces = this.#traces;
+    if (traces.workflowCount(slot) === 0) {
       this.counters.orphanTraces++;
       return;
     }
-    const at = Math.min(atMs, this.#streamTimeMs);
-    if (trace.workflows.length === 1) {
-      // The common trace: one workflow owns all of it, no join needed.
-      const ref = trace.workflows[0]!;
-      this.#addWorkflow(
-        ref.service,
-        ref.workflow,
-        ref.tenant,
-        ref.endMs,
-        ref.outcome,
-        trace.hasFallback,
-        trace.spend,
-        trace.pricedCalls,
-        trace.unpricedCalls,
-        trace.first,
-        at,
-      );
-      return;
+    // Saved and restored: adding a workflow can force a window closed, which finishes other traces first.
+    const mark = this.#finishMark;
+    const at = this.#finishAtMs;
+    this.#finishMark = traces.first(slot);
+    this.#finishAtMs = Math.min(atMs, this.#streamTimeMs);
+    try {
+      traces.joined(slot, this.#finishing);
+    } finally {
+      this.#finishMark = mark;
+      this.#finishAtMs = at;
     }
-    for (const j of trace.join())
-      this.#addWorkflow(
-        j.ref.service,
-        j.ref.workflow,
-        j.ref.tenant,
-        j.ref.endMs,
-        j.ref.outcome,
-        j.withFallback,
-        j.spend.pico,
-        j.spend.pricedCalls,
-        j.spend.unpricedCalls,
-        trace.first,
-        at,
-      );
   }
 
   /**

@@ -1,49 +1,56 @@
-/** What the queue orders: an id for ties, and the slot where the queue keeps the item's position. */
-export interface DueItem {
-  readonly traceId: string;
-  /** The item's index in the heap; -1 when not queued. */
-  queueIndex: number;
-}
-
 /**
- * A min-heap of open traces by (due time, trace id): which to finish or
- * expire next. Ties break on trace id, so the order never depends on arrival.
- * Each trace sits in it exactly once and moves when its due time changes
- * (the trace keeps its heap index): no stale entries, so the queue never
- * holds more than the open traces, which the trace budget caps. (Lazy entries
- * left an orphan-timeout entry behind for every finished trace.) Due times
- * live in their own array (unboxed doubles side by side), so sifting compares
- * without visiting every trace object on the way.
+ * A min-heap of open trace slots by (due time, trace id): which trace to
+ * finish or expire next. Ties break on trace id, so the order never depends
+ * on arrival. Each slot sits in it at most once and moves when its due time
+ * changes: no stale entries, so the queue never holds more than the open
+ * traces, which the trace budget caps. Everything is in flat arrays indexed
+ * by heap position or by slot, so an open trace costs the heap no object.
  */
-export class DueQueue<T extends DueItem> {
-  readonly #items: T[] = [];
-  readonly #due: number[] = [];
+export class DueQueue {
+  /** Slot at each heap position, and its due time beside it (sifting compares without leaving the arrays). */
+  #heap = new Int32Array(1024);
+  #due = new Float64Array(1024);
+  /** Heap position of each slot; -1 when not queued. */
+  #pos = new Int32Array(1024).fill(-1);
+  #size = 0;
+  /** The tie-break: a slot's trace id (the store's column, read through). */
+  readonly #ids: (slot: number) => string;
 
-  get size(): number {
-    return this.#items.length;
+  constructor(ids: (slot: number) => string) {
+    this.#ids = ids;
   }
 
-  /** The item due first; undefined when empty. */
-  peek(): T | undefined {
-    return this.#items[0];
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The slot due first; -1 when empty. */
+  peek(): number {
+    return this.#size > 0 ? (this.#heap[0] as number) : -1;
   }
 
   /** The earliest due time; +Infinity when empty. */
   peekDueMs(): number {
-    return this.#due.length > 0 ? (this.#due[0] as number) : Number.POSITIVE_INFINITY;
+    return this.#size > 0 ? (this.#due[0] as number) : Number.POSITIVE_INFINITY;
   }
 
-  add(item: T, dueMs: number): void {
-    const i = this.#items.length;
-    this.#items.push(item);
-    this.#due.push(dueMs);
-    item.queueIndex = i;
+  has(slot: number): boolean {
+    return slot < this.#pos.length && (this.#pos[slot] as number) >= 0;
+  }
+
+  add(slot: number, dueMs: number): void {
+    if (slot >= this.#pos.length) this.#growSlots(slot + 1);
+    if (this.#size === this.#heap.length) this.#growHeap();
+    const i = this.#size++;
+    this.#heap[i] = slot;
+    this.#due[i] = dueMs;
+    this.#pos[slot] = i;
     this.#up(i);
   }
 
-  /** Moves a queued item to its new due time. */
-  update(item: T, dueMs: number): void {
-    const i = item.queueIndex;
+  /** Moves a queued slot to its new due time. */
+  update(slot: number, dueMs: number): void {
+    const i = this.#pos[slot] as number;
     const before = this.#due[i] as number;
     if (dueMs === before) return;
     this.#due[i] = dueMs;
@@ -51,68 +58,68 @@ export class DueQueue<T extends DueItem> {
     else this.#down(i);
   }
 
-  remove(item: T): void {
-    const i = item.queueIndex;
-    if (i < 0) return;
-    item.queueIndex = -1;
-    const items = this.#items;
-    const last = items.pop() as T;
-    const lastDue = this.#due.pop() as number;
-    if (last === item) return;
-    items[i] = last;
-    this.#due[i] = lastDue;
-    last.queueIndex = i;
+  remove(slot: number): void {
+    if (!this.has(slot)) return;
+    const i = this.#pos[slot] as number;
+    this.#pos[slot] = -1;
+    const lastAt = --this.#size;
+    if (i === lastAt) return;
+    const last = this.#heap[lastAt] as number;
+    this.#heap[i] = last;
+    this.#due[i] = this.#due[lastAt] as number;
+    this.#pos[last] = i;
     this.#up(i);
-    this.#down(last.queueIndex);
+    this.#down(this.#pos[last] as number);
   }
 
   clear(): void {
-    for (const item of this.#items) item.queueIndex = -1;
-    this.#items.length = 0;
-    this.#due.length = 0;
+    for (let i = 0; i < this.#size; i++) this.#pos[this.#heap[i] as number] = -1;
+    this.#size = 0;
   }
 
-  /** Whether (da, a) goes before (db, b). */
-  #less(da: number, a: T, db: number, b: T): boolean {
-    return da < db || (da === db && a.traceId < b.traceId);
+  /** Whether (da, slot a) goes before (db, slot b). */
+  #less(da: number, a: number, db: number, b: number): boolean {
+    return da < db || (da === db && this.#ids(a) < this.#ids(b));
   }
 
-  // Both sifts carry the moving item aside and shift the others over its slot (a hole), writing it once at the end.
+  // Both sifts carry the moving slot aside and shift the others over its place (a hole), writing it once at the end.
   #up(i: number): void {
-    const items = this.#items;
+    const heap = this.#heap;
     const due = this.#due;
-    const item = items[i] as T;
+    const pos = this.#pos;
+    const slot = heap[i] as number;
     const d = due[i] as number;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const parent = items[p] as T;
+      const parent = heap[p] as number;
       const dp = due[p] as number;
-      if (!this.#less(d, item, dp, parent)) break;
-      items[i] = parent;
+      if (!this.#less(d, slot, dp, parent)) break;
+      heap[i] = parent;
       due[i] = dp;
-      parent.queueIndex = i;
+      pos[parent] = i;
       i = p;
     }
-    items[i] = item;
+    heap[i] = slot;
     due[i] = d;
-    item.queueIndex = i;
+    pos[slot] = i;
   }
 
   #down(i: number): void {
-    const items = this.#items;
+    const heap = this.#heap;
     const due = this.#due;
-    const n = items.length;
-    const item = items[i] as T;
+    const pos = this.#pos;
+    const n = this.#size;
+    const slot = heap[i] as number;
     const d = due[i] as number;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       let c = l;
-      let child = items[l] as T;
+      let child = heap[l] as number;
       let dc = due[l] as number;
       const r = l + 1;
       if (r < n) {
-        const right = items[r] as T;
+        const right = heap[r] as number;
         const dr = due[r] as number;
         if (this.#less(dr, right, dc, child)) {
           c = r;
@@ -120,14 +127,31 @@ export class DueQueue<T extends DueItem> {
           dc = dr;
         }
       }
-      if (!this.#less(dc, child, d, item)) break;
-      items[i] = child;
+      if (!this.#less(dc, child, d, slot)) break;
+      heap[i] = child;
       due[i] = dc;
-      child.queueIndex = i;
+      pos[child] = i;
       i = c;
     }
-    items[i] = item;
+    heap[i] = slot;
     due[i] = d;
-    item.queueIndex = i;
+    pos[slot] = i;
+  }
+
+  #growHeap(): void {
+    const heap = new Int32Array(this.#heap.length * 2);
+    heap.set(this.#heap);
+    this.#heap = heap;
+    const due = new Float64Array(this.#due.length * 2);
+    due.set(this.#due);
+    this.#due = due;
+  }
+
+  #growSlots(min: number): void {
+    let n = this.#pos.length * 2;
+    while (n < min) n *= 2;
+    const pos = new Int32Array(n).fill(-1);
+    pos.set(this.#pos);
+    this.#pos = pos;
   }
 }
