@@ -11,6 +11,8 @@ export class TraceIndex {
   #buckets = new Int32Array(2048);
   #mask = 2047;
   #size = 0;
+  /** Each indexed slot's hash: a delete re-homes the rest of its probe run without hashing their ids again. */
+  #hashOf = new Int32Array(1024);
   /** The id held by each slot (the store's column, read through). */
   readonly #ids: (slot: number) => string;
 
@@ -26,10 +28,11 @@ export class TraceIndex {
   get(id: string): number {
     const buckets = this.#buckets;
     const mask = this.#mask;
-    for (let b = hash(id) & mask; ; b = (b + 1) & mask) {
+    const h = hash(id);
+    for (let b = h & mask; ; b = (b + 1) & mask) {
       const v = buckets[b] as number;
       if (v === 0) return -1;
-      if (this.#ids(v - 1) === id) return v - 1;
+      if (this.#hashOf[v - 1] === h && this.#ids(v - 1) === id) return v - 1;
     }
   }
 
@@ -37,6 +40,14 @@ export class TraceIndex {
   add(slot: number): void {
     // Kept at most half full: probe runs stay short.
     if (2 * (this.#size + 1) > this.#buckets.length) this.#grow();
+    if (slot >= this.#hashOf.length) {
+      let n = this.#hashOf.length * 2;
+      while (n <= slot) n *= 2;
+      const hashes = new Int32Array(n);
+      hashes.set(this.#hashOf);
+      this.#hashOf = hashes;
+    }
+    this.#hashOf[slot] = hash(this.#ids(slot));
     this.#insert(slot);
     this.#size++;
   }
@@ -45,7 +56,8 @@ export class TraceIndex {
   delete(slot: number): boolean {
     const buckets = this.#buckets;
     const mask = this.#mask;
-    let b = hash(this.#ids(slot)) & mask;
+    if (slot >= this.#hashOf.length) return false;
+    let b = (this.#hashOf[slot] as number) & mask;
     for (; ; b = (b + 1) & mask) {
       const v = buckets[b] as number;
       if (v === 0) return false;
@@ -55,7 +67,7 @@ export class TraceIndex {
     for (let next = (b + 1) & mask; ; next = (next + 1) & mask) {
       const v = buckets[next] as number;
       if (v === 0) break;
-      const home = hash(this.#ids(v - 1)) & mask;
+      const home = (this.#hashOf[v - 1] as number) & mask;
       // Movable when its home is not in (b, next] (cyclically).
       if (b <= next ? home <= b || home > next : home <= b && home > next) {
         buckets[b] = v;
@@ -84,7 +96,7 @@ export class TraceIndex {
   #insert(slot: number): void {
     const buckets = this.#buckets;
     const mask = this.#mask;
-    let b = hash(this.#ids(slot)) & mask;
+    let b = (this.#hashOf[slot] as number) & mask;
     while (buckets[b] !== 0) b = (b + 1) & mask;
     buckets[b] = slot + 1;
   }
@@ -108,5 +120,5 @@ export class TraceIndex {
 function hash(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h | 0;
 }
