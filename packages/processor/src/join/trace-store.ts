@@ -32,6 +32,7 @@ const LINK = 3;
 const FALLBACK = 4;
 
 const INITIAL = 1024;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const NINF = Number.NEGATIVE_INFINITY;
 const PINF = Number.POSITIVE_INFINITY;
 
@@ -65,7 +66,12 @@ export class TraceStore {
   #capacity = 0;
   readonly #freeSlots: TraceSlot[] = [];
   readonly #ids: string[] = [];
-  readonly #first: (Mark | undefined)[] = [];
+  // The mark of the trace's first record, as numbers: a Mark object (and its bigint) per trace would be
+  // promoted with the trace. Positions past 2^53 keep their Mark in #bigFirst.
+  #firstPosition = new Float64Array(0);
+  #firstStreamTimeMs = new Float64Array(0);
+  #firstForcedClosedEndMs = new Float64Array(0);
+  readonly #bigFirst = new Map<TraceSlot, Mark>();
   #maxEndMs = new Float64Array(0);
   #workflows = new Int32Array(0);
   // The first workflow span; any further ones are objects in #moreWorkflows (rare: nested workflows).
@@ -138,7 +144,10 @@ export class TraceStore {
     const id = flatId(traceId);
     const slot = this.#freeSlots.length > 0 ? (this.#freeSlots.pop() as number) : this.#newSlot();
     this.#ids[slot] = id;
-    this.#first[slot] = mark;
+    if (mark.position <= MAX_SAFE) this.#firstPosition[slot] = Number(mark.position);
+    else this.#bigFirst.set(slot, mark);
+    this.#firstStreamTimeMs[slot] = mark.streamTimeMs;
+    this.#firstForcedClosedEndMs[slot] = mark.forcedClosedEndMs;
     this.#maxEndMs[slot] = endMs;
     this.#workflows[slot] = 0;
     this.#wfLastEndMs[slot] = NINF;
@@ -250,7 +259,13 @@ export class TraceStore {
 
   /** The trace's first input record. */
   first(slot: TraceSlot): Mark {
-    return this.#first[slot] as Mark;
+    return (
+      this.#bigFirst.get(slot) ?? {
+        position: BigInt(this.#firstPosition[slot] as number),
+        streamTimeMs: this.#firstStreamTimeMs[slot] as number,
+        forcedClosedEndMs: this.#firstForcedClosedEndMs[slot] as number,
+      }
+    );
   }
 
   workflowCount(slot: TraceSlot): number {
@@ -366,12 +381,16 @@ export class TraceStore {
   }
 
   earliestMark(): Mark | undefined {
-    let first: Mark | undefined;
+    let first = -1;
+    let firstBig: Mark | undefined;
     for (const slot of this.#index.slots()) {
-      const m = this.#first[slot] as Mark;
-      first = first ? earlier(first, m) : m;
+      const big = this.#bigFirst.get(slot);
+      if (big) firstBig = firstBig ? earlier(firstBig, big) : big;
+      else if (first < 0 || (this.#firstPosition[slot] as number) < (this.#firstPosition[first] as number))
+        first = slot;
     }
-    return first;
+    // Any position that fits a double is before every one that does not.
+    return first >= 0 ? this.first(first) : firstBig;
   }
 
   /** Drops every trace and returns them to the budget. */
@@ -412,7 +431,7 @@ export class TraceStore {
     this.#head[slot] = -1;
     this.#tail[slot] = -1;
     this.#ids[slot] = '';
-    this.#first[slot] = undefined;
+    if (this.#bigFirst.size > 0) this.#bigFirst.delete(slot);
     if ((this.#workflows[slot] as number) > 0) {
       this.#wfSpanId[slot] = '';
       this.#wfParentSpanId[slot] = '';
@@ -441,7 +460,6 @@ export class TraceStore {
     const slot = this.#ids.length;
     if (slot === this.#capacity) this.#growSlots();
     this.#ids.push('');
-    this.#first.push(undefined);
     this.#wfService.push('');
     this.#wfWorkflow.push('');
     this.#wfTenant.push('');
@@ -454,6 +472,9 @@ export class TraceStore {
 
   #growSlots(): void {
     const n = Math.max(INITIAL, this.#capacity * 2);
+    this.#firstPosition = grownF64(this.#firstPosition, n);
+    this.#firstStreamTimeMs = grownF64(this.#firstStreamTimeMs, n);
+    this.#firstForcedClosedEndMs = grownF64(this.#firstForcedClosedEndMs, n);
     this.#maxEndMs = grownF64(this.#maxEndMs, n);
     this.#workflows = grownI32(this.#workflows, n);
     this.#wfEndMs = grownF64(this.#wfEndMs, n);
