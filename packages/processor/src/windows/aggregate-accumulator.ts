@@ -1,4 +1,4 @@
-import type { AggregateKey, AggregateRecord, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
+import type { AggregateCounts, AggregateKey, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
 import { isModelError } from '../classify/classify.ts';
 import { type Pico, PicoSum } from '../cost/pico-sum.ts';
 import type { Span } from '../span.ts';
@@ -127,54 +127,50 @@ export class AggregateAccumulator {
     if (kind === 'fallback') this.fallbacks++;
   }
 
-  // The record's maps, with keys sorted so equal state always serializes to equal bytes.
-
-  toolCounts(): AggregateRecord['tools'] {
-    const out: AggregateRecord['tools'] = {};
-    const tools = this.#tools;
-    if (!tools) return out;
-    if (tools.length > 1) sortSmall(tools, toolBefore);
-    for (const t of tools) out[t.name] = { calls: t.calls, successes: t.successes };
-    return out;
-  }
-
-  modelCounts(): AggregateRecord['models'] {
-    const out: AggregateRecord['models'] = {};
-    const models = this.#models;
-    if (!models) return out;
-    if (models.length > 1) sortSmall(models, modelBefore);
-    for (const m of models)
-      out[m.name.key] = {
-        provider: m.name.provider,
-        model: m.name.model,
-        calls: m.calls,
-        errors: m.errors,
-        tokens: { input: m.input, output: m.output, cacheRead: m.cacheRead, reasoning: m.reasoning },
-        cost: { picoUsd: m.pico.toString(), pricedCalls: m.pricedCalls, unpricedCalls: m.unpricedCalls },
-      };
-    return out;
-  }
-
-  safetyCounts(): AggregateRecord['safety'] {
-    const out: AggregateRecord['safety'] = {};
+  /** The record body, with map keys sorted so equal state always serializes to equal bytes. */
+  toCounts(): AggregateCounts {
+    const tools: AggregateCounts['tools'] = {};
+    if (this.#tools)
+      for (const t of sortSmall(this.#tools, (a, b) => a.name < b.name))
+        tools[t.name] = { calls: t.calls, successes: t.successes };
+    const models: AggregateCounts['models'] = {};
+    if (this.#models)
+      for (const m of sortSmall(this.#models, (a, b) => a.name.key < b.name.key))
+        models[m.name.key] = {
+          provider: m.name.provider,
+          model: m.name.model,
+          calls: m.calls,
+          errors: m.errors,
+          tokens: { input: m.input, output: m.output, cacheRead: m.cacheRead, reasoning: m.reasoning },
+          cost: { picoUsd: m.pico.toString(), pricedCalls: m.pricedCalls, unpricedCalls: m.unpricedCalls },
+        };
+    const safety: AggregateCounts['safety'] = {};
     if (this.#safety)
       for (const kind of sortedKeys(this.#safety)) {
         const byPolicy = this.#safety.get(kind) as Map<string, number>;
-        const counts: Record<string, number> = {};
-        for (const p of sortedKeys(byPolicy)) counts[p] = byPolicy.get(p) as number;
-        out[kind] = counts;
+        const out: Record<string, number> = {};
+        for (const p of sortedKeys(byPolicy)) out[p] = byPolicy.get(p) as number;
+        safety[kind] = out;
       }
-    return out;
+    const w = this.workflows;
+    return {
+      workflows: { success: w.success, failure: w.failure, handoff: w.handoff, abandoned: w.abandoned },
+      workflowsWithFallback: this.workflowsWithFallback,
+      workflowCost: {
+        picoUsd: this.workflowCost.pico.toString(),
+        pricedCalls: this.workflowCost.pricedCalls,
+        unpricedCalls: this.workflowCost.unpricedCalls,
+      },
+      tools,
+      models,
+      fallbacks: this.fallbacks,
+      safety,
+    };
   }
 }
 
-// Module-level orders: a closure per call would be one more allocation per record.
-const toolBefore = (a: ToolAcc, b: ToolAcc): boolean => a.name < b.name;
-const modelBefore = (a: ModelAcc, b: ModelAcc): boolean => a.name.key < b.name.key;
-const stringBefore = (a: string, b: string): boolean => a < b;
-
 function sortedKeys<K extends string>(m: Map<K, unknown>): Iterable<K> {
-  return m.size > 1 ? sortSmall([...m.keys()], stringBefore) : m.keys();
+  return m.size > 1 ? sortSmall([...m.keys()], (a, b) => a < b) : m.keys();
 }
 
 interface ToolAcc {
