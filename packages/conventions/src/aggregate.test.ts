@@ -1,6 +1,12 @@
 import { hash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AGGREGATE_SCHEMA_V1, type AggregateRecord, aggregateId, aggregateRecordSchema } from './aggregate.ts';
+import {
+  AGGREGATE_SCHEMA_V1,
+  type AggregateRecord,
+  aggregateId,
+  aggregateRecordSchema,
+  windowAggregateIds,
+} from './aggregate.ts';
 import { emptyCounts, mergeCounts } from './merge.ts';
 
 const key = { service: 'support', workflow: 'refund', tenant: 'acme' };
@@ -63,6 +69,21 @@ describe('aggregate ids', () => {
           hash('sha256', json, 'hex').slice(0, 32),
         );
       }
+  });
+
+  it('computed per window (windowAggregateIds) are the same hash of the same JSON array, whatever characters', () => {
+    const values = ['plain', 'quo"te', 'back\\slash', 'tab\t', '\u001f', 'emoji 😀', 'lone \udfff', 'ünï', '', 'a/b'];
+    for (const shard of values) {
+      const idOf = windowAggregateIds(shard, -5, 1_748_736_000_000);
+      for (const service of values)
+        for (const workflow of values)
+          for (const tenant of values) {
+            const json = JSON.stringify([AGGREGATE_SCHEMA_V1, shard, -5, 1_748_736_000_000, service, workflow, tenant]);
+            const id = idOf({ service, workflow, tenant });
+            expect(id).toBe(hash('sha256', json, 'hex').slice(0, 32));
+            expect(id).toBe(aggregateId(shard, -5, 1_748_736_000_000, { service, workflow, tenant }));
+          }
+    }
   });
 
   it('do not collide when dimension values contain the separator characters', () => {

@@ -101,26 +101,61 @@ export type AggregateRecord = z.infer<typeof aggregateRecordSchema>;
 
 /** The deterministic id of the aggregate of one shard, window and key. */
 export function aggregateId(shard: string, windowStartMs: number, windowEndMs: number, key: AggregateKey): string {
-  // One-shot hash: a processor computes one id per emitted record, and createHash's object per call showed in profiles.
-  return hash('sha256', aggregateIdInput(shard, windowStartMs, windowEndMs, key), 'hex').slice(0, 32);
+  return keyedId(windowIdPrefix(shard, windowStartMs, windowEndMs), key);
 }
 
 /**
- * The hashed text: the JSON array [schema, shard, start, end, service,
+ * `aggregateId` for the keys of one window: the shard and window part of the
+ * hashed text is written once, and each id appends only its key. Printing the
+ * two epoch-millisecond bounds (past 2^31, so the slow number-to-text path)
+ * cost more than the rest of the text.
+ */
+export function windowAggregateIds(
+  shard: string,
+  windowStartMs: number,
+  windowEndMs: number,
+): (key: AggregateKey) => string {
+  const prefix = windowIdPrefix(shard, windowStartMs, windowEndMs);
+  return (key) => keyedId(prefix, key);
+}
+
+/*
+ * The hashed text is the JSON array [schema, shard, start, end, service,
  * workflow, tenant], written out by hand. JSON.stringify of the array cost
  * more than the hash itself; the text, and so every id, is the same (window
  * bounds are finite integers, which print alike either way).
  */
-function aggregateIdInput(shard: string, windowStartMs: number, windowEndMs: number, key: AggregateKey): string {
-  return `["${AGGREGATE_SCHEMA_V1}",${jsonString(shard)},${windowStartMs},${windowEndMs},${jsonString(key.service)},${jsonString(key.workflow)},${jsonString(key.tenant)}]`;
+
+function windowIdPrefix(shard: string, windowStartMs: number, windowEndMs: number): string {
+  return `["${AGGREGATE_SCHEMA_V1}",${jsonString(shard)},${windowStartMs},${windowEndMs},`;
 }
 
-/** Characters JSON.stringify escapes: quote, backslash, controls, and (possibly lone) surrogates. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the control characters JSON escapes is the point
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+function keyedId(prefix: string, key: AggregateKey): string {
+  const { service, workflow, tenant } = key;
+  // One concatenation when no value needs escaping, as real keys never do.
+  const text =
+    plainJson(service) && plainJson(workflow) && plainJson(tenant)
+      ? `${prefix}"${service}","${workflow}","${tenant}"]`
+      : `${prefix}${jsonString(service)},${jsonString(workflow)},${jsonString(tenant)}]`;
+  // One-shot hash: a processor computes one id per emitted record, and createHash's object per call showed in profiles.
+  return hash('sha256', text, 'hex').slice(0, 32);
+}
 
 function jsonString(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+  return plainJson(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/**
+ * Whether JSON.stringify would write `s` as it is between quotes: no quote,
+ * backslash, control character or (possibly lone) surrogate. A loop, as it
+ * measured a little faster than a regular expression on these short values.
+ */
+function plainJson(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
 }
 
 /** The model key in `AggregateRecord.models`. */

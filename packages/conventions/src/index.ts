@@ -11,6 +11,7 @@ export {
   modelStatsSchema,
   tokenCountsSchema,
   toolStatsSchema,
+  windowAggregateIds,
 } from './aggregate.ts';
 export {
   BAGGAGE_TENANT_ID,

@@ -1,14 +1,15 @@
-import { AGGREGATE_SCHEMA_V1, type AggregateRecord, aggregateId } from '@telltale/conventions';
+import { AGGREGATE_SCHEMA_V1, type AggregateRecord, windowAggregateIds } from '@telltale/conventions';
 import type { Window } from '../windows/window.ts';
 
 /** The records a closed window emits: one per key, with ids deterministic over (shard, window, key). */
 export function windowRecords(shard: string, window: Window): AggregateRecord[] {
+  const idOf = windowAggregateIds(shard, window.startMs, window.endMs);
   const out: AggregateRecord[] = [];
   for (const acc of window.accumulators()) {
     const c = acc.toCounts();
     out.push({
       schema: AGGREGATE_SCHEMA_V1,
-      id: aggregateId(shard, window.startMs, window.endMs, acc.key),
+      id: idOf(acc.key),
       shard,
       window: { startMs: window.startMs, endMs: window.endMs },
       key: acc.key,
