@@ -16,7 +16,7 @@ import { safetyEventRecord } from '../emit/safety-event-record.ts';
 import { ProcessorError } from '../errors.ts';
 import { TraceBudget } from '../join/trace-budget.ts';
 import { type FinishedWorkflowSink, type TraceSlot, TraceStore } from '../join/trace-store.ts';
-import type { Span } from '../span.ts';
+import type { SafetyEventView, Span } from '../span.ts';
 import type { Window } from '../windows/window.ts';
 import { type WindowSpec, windowStart } from '../windows/window-spec.ts';
 import { type ForceCloseHooks, WindowStore } from '../windows/window-store.ts';
@@ -158,7 +158,10 @@ export class Engine {
       forcedClosedEndMs: this.#windows.forcedClosedEndMs,
     };
     let maxEnd = NINF;
-    for (const span of spans) {
+    // Indexed loops here and over safety events: spans without events share one frozen empty array, and
+    // for-of over a frozen array takes the generic iterator path, which allocated on every span.
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i] as Span;
       this.counters.spans++;
       // A span with no usable end time has no window and must not move stream time: counted, skipped.
       if (!Number.isFinite(span.endTimeMs)) {
@@ -246,7 +249,9 @@ export class Engine {
   }
 
   #emitSafetyEvents(span: Span): void {
-    for (const ev of span.safetyEvents) {
+    const events = span.safetyEvents;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i] as SafetyEventView;
       const kind = safetyKind(ev.kind);
       if (!kind) {
         this.counters.invalid.safety_kind++;
@@ -271,8 +276,9 @@ export class Engine {
     const role = spanRole(span);
     let hasFallback = false;
     let hasSafety = false;
-    for (const ev of span.safetyEvents) {
-      const kind = safetyKind(ev.kind);
+    const events = span.safetyEvents;
+    for (let i = 0; i < events.length; i++) {
+      const kind = safetyKind((events[i] as SafetyEventView).kind);
       if (kind) hasSafety = true;
       if (kind === 'fallback') hasFallback = true;
     }
@@ -285,7 +291,8 @@ export class Engine {
         const acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
         if (role === 'model') acc.addModel(window.modelName(span.provider, callModel(span)), span, picoUsd);
         else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
-        for (const ev of span.safetyEvents) {
+        for (let i = 0; i < events.length; i++) {
+          const ev = events[i] as SafetyEventView;
           const kind = safetyKind(ev.kind);
           if (kind) acc.addSafety(kind, ev.policy);
         }

@@ -29,6 +29,8 @@ export class WindowStore {
   readonly #counters: EngineCounters;
   readonly #onOverflow: (reason: OverflowReason) => void;
   readonly #windows = new Map<number, Window>();
+  /** The earliest end of an open window (+Infinity when none): most calls to takeClosed close nothing and stop here. */
+  #earliestEndMs = Number.POSITIVE_INFINITY;
   /** The window last returned while open; dropped whenever a window leaves the store. */
   #last: Window | undefined;
   #forceClosing = false;
@@ -93,11 +95,14 @@ export class WindowStore {
     }
     const w = new Window(start, end, mark, this.#limits, this.#onOverflow);
     this.#windows.set(start, w);
+    if (end < this.#earliestEndMs) this.#earliestEndMs = end;
     return w;
   }
 
   /** Removes and returns, oldest first, the windows ending at or before `closedEndMs`. */
   takeClosed(closedEndMs: number): Window[] | undefined {
+    // Called after every input record: without this check each call walked the open windows.
+    if (closedEndMs < this.#earliestEndMs) return undefined;
     let closing: Window[] | undefined;
     for (const w of this.#windows.values()) {
       if (w.endMs > closedEndMs) continue;
@@ -107,7 +112,7 @@ export class WindowStore {
     if (!closing) return undefined;
     closing.sort((a, b) => a.startMs - b.startMs);
     for (const w of closing) this.#windows.delete(w.startMs);
-    this.#last = undefined;
+    this.#left();
     return closing;
   }
 
@@ -115,7 +120,7 @@ export class WindowStore {
   takeAll(): Window[] {
     const all = [...this.#windows.values()].sort((a, b) => a.startMs - b.startMs);
     this.#windows.clear();
-    this.#last = undefined;
+    this.#left();
     return all;
   }
 
@@ -128,7 +133,15 @@ export class WindowStore {
 
   clear(): void {
     this.#windows.clear();
+    this.#left();
+  }
+
+  /** After windows left the store: the cached last window may be gone, and the earliest end moved. */
+  #left(): void {
     this.#last = undefined;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const w of this.#windows.values()) if (w.endMs < earliest) earliest = w.endMs;
+    this.#earliestEndMs = earliest;
   }
 
   #forceClose(w: Window, hooks: ForceCloseHooks): void {
@@ -140,7 +153,7 @@ export class WindowStore {
     }
     if (w.endMs > this.forcedClosedEndMs) this.forcedClosedEndMs = w.endMs;
     this.#windows.delete(w.startMs);
-    this.#last = undefined;
+    this.#left();
     hooks.emit(w);
   }
 }
