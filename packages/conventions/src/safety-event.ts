@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { SAFETY_KINDS, SAFETY_SEVERITIES } from './values.ts';
 
@@ -41,8 +41,10 @@ export function safetyEventId(
   kind: string,
   policy: string,
 ): string {
-  return createHash('sha256')
-    .update(JSON.stringify([SAFETY_EVENT_SCHEMA_V1, traceId, spanId, timeUnixNano, kind, policy]))
-    .digest('hex')
-    .slice(0, 32);
+  // One-shot hash: createHash's object per call cost about a quarter of the id.
+  return hash(
+    'sha256',
+    JSON.stringify([SAFETY_EVENT_SCHEMA_V1, traceId, spanId, timeUnixNano, kind, policy]),
+    'hex',
+  ).slice(0, 32);
 }
