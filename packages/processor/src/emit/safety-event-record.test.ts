@@ -55,6 +55,25 @@ describe('safety event records', () => {
     for (const r of out) safetyEventRecordSchema.parse(r);
     expect(JSON.stringify(out, null, 1)).toBe(EXPECTED);
   });
+
+  it('take whole milliseconds of any digit string as the event time, short or with leading zeros', () => {
+    // Expected values as the bigint division wrote them, before the milliseconds came from the digits.
+    const at = (timeUnixNano: string) => {
+      const r = safetyEventRecord(
+        span({ traceId, spanId }),
+        safetyEvent({ timeUnixNano, policy: 'pii' }),
+        'blocked',
+        'error',
+      );
+      return [r.timeUnixNano, r.time, r.id];
+    };
+    expect(at('999999')).toEqual(['999999', '1970-01-01T00:00:00.000Z', 'ca335612075d44dc01ccfa79a5550114']);
+    expect(at('0001700000000000999999')).toEqual([
+      '0001700000000000999999',
+      '2023-11-14T22:13:20.000Z',
+      '7e094a1d2a09417fc2d7c57454d812d7',
+    ]);
+  });
 });
 
 // The JSON text as written before emission was tuned for speed; raw, so JSON's escapes read as they are.

@@ -20,7 +20,8 @@ export function safetyEventRecord(
     /^\d+$/.test(event.timeUnixNano) && event.timeUnixNano !== '0'
       ? event.timeUnixNano
       : (BigInt(Math.trunc(span.endTimeMs)) * 1_000_000n).toString();
-  const ms = Number(BigInt(timeUnixNano) / 1_000_000n);
+  // Whole milliseconds of a digit string: drop its last six digits (what dividing the bigint by 10^6 did, without two bigints).
+  const ms = Number(timeUnixNano.slice(0, -6));
   const model = callModel(span);
   const record: SafetyEventRecord = {
     schema: SAFETY_EVENT_SCHEMA_V1,
@@ -36,14 +37,15 @@ export function safetyEventRecord(
     policy: event.policy,
     action: event.action,
     severity,
-    versions: {
-      ...(span.promptVersion ? { prompt: span.promptVersion } : {}),
-      ...(span.policyVersion ? { policy: span.policyVersion } : {}),
-      ...(span.retrievalConfigVersion ? { retrievalConfig: span.retrievalConfigVersion } : {}),
-      ...(model ? { model } : {}),
-      ...(span.serviceVersion ? { release: span.serviceVersion } : {}),
-    },
+    versions: {},
   };
+  // Assigned in this order, the order the record's JSON has always had; no spread of a literal per version.
+  const versions = record.versions;
+  if (span.promptVersion) versions.prompt = span.promptVersion;
+  if (span.policyVersion) versions.policy = span.policyVersion;
+  if (span.retrievalConfigVersion) versions.retrievalConfig = span.retrievalConfigVersion;
+  if (model) versions.model = model;
+  if (span.serviceVersion) versions.release = span.serviceVersion;
   if (kind === 'fallback')
     record.fallback = { from: event.fallbackFrom, to: event.fallbackTo, reason: event.fallbackReason };
   return record;
