@@ -17,6 +17,7 @@ import { ProcessorError } from '../errors.ts';
 import { TraceBudget } from '../join/trace-budget.ts';
 import { type FinishedWorkflowSink, type TraceSlot, TraceStore } from '../join/trace-store.ts';
 import type { SafetyEventView, Span } from '../span.ts';
+import type { AggregateAccumulator } from '../windows/aggregate-accumulator.ts';
 import type { Window } from '../windows/window.ts';
 import { type WindowSpec, windowStart } from '../windows/window-spec.ts';
 import { type ForceCloseHooks, WindowStore } from '../windows/window-store.ts';
@@ -66,6 +67,15 @@ export class Engine {
   /** Where a finishing trace's workflows go: to their windows, under the trace's first mark, as of #finishAtMs. */
   #finishMark: Mark | undefined;
   #finishAtMs = NINF;
+  /**
+   * Per open trace (by slot): the accumulator its spans last counted in, and that window. A trace's
+   * workflow nearly always counts under the same key in the same window, so finishing it skips the
+   * key lookup. #finishHint holds the finishing trace's hint.
+   */
+  readonly #hintAcc: (AggregateAccumulator | undefined)[] = [];
+  readonly #hintWindow: (Window | undefined)[] = [];
+  #finishHint: AggregateAccumulator | undefined;
+  #finishHintWindow: Window | undefined;
   readonly #finishing: FinishedWorkflowSink = {
     workflow: (service, workflow, tenant, endMs, outcome, withFallback, pico, pricedCalls, unpricedCalls) =>
       this.#addWorkflow(
@@ -210,6 +220,8 @@ export class Engine {
    */
   dispose(): void {
     this.#traces.clear();
+    this.#hintAcc.length = 0;
+    this.#hintWindow.length = 0;
     this.#windows.clear();
     this.#aggregates = [];
     this.#safetyEvents = [];
@@ -285,10 +297,12 @@ export class Engine {
     // Priced before the window is looked up: a replay that drops the window's part still joins the spend.
     // undefined for an unpriced call, and for any span that is not a model call.
     const picoUsd = role === 'model' ? callPicoUsd(span, callModel(span), this.#prices) : undefined;
+    let acc: AggregateAccumulator | undefined;
+    let window: Window | undefined;
     if (role === 'model' || role === 'tool' || hasSafety) {
-      const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
+      window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
       if (window) {
-        const acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
+        acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
         if (role === 'model') acc.addModel(window.modelName(span.provider, callModel(span)), span, picoUsd);
         else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
         for (let i = 0; i < events.length; i++) {
@@ -299,7 +313,7 @@ export class Engine {
       }
     }
     if (role === 'workflow' || role === 'model' || hasFallback || span.workflow !== '')
-      this.#join(span, role, picoUsd, hasFallback, mark);
+      this.#join(span, role, picoUsd, hasFallback, mark, acc, window);
   }
 
   #join(
@@ -309,10 +323,16 @@ export class Engine {
     picoUsd: Pico | undefined,
     hasFallback: boolean,
     mark: Mark,
+    /** Where the span itself counted, if it did: kept as the trace's hint. */
+    acc: AggregateAccumulator | undefined,
+    window: Window | undefined,
   ): void {
     const traces = this.#traces;
     let trace = traces.get(span.traceId);
-    if (trace < 0) trace = traces.open(span.traceId, mark, span.endTimeMs);
+    if (trace < 0) {
+      trace = traces.open(span.traceId, mark, span.endTimeMs);
+      if (trace >= 0) this.#setHint(trace, undefined, undefined);
+    }
     if (trace < 0) {
       this.counters.overflow.open_traces++;
       // No room to wait for the rest of the trace: the workflow counts now, with only what it carries itself.
@@ -333,6 +353,7 @@ export class Engine {
       return;
     }
     traces.seen(trace, span.endTimeMs);
+    if (acc) this.#setHint(trace, acc, window);
     if (role === 'workflow')
       traces.addWorkflow(
         trace,
@@ -373,13 +394,20 @@ export class Engine {
     // Saved and restored: adding a workflow can force a window closed, which finishes other traces first.
     const mark = this.#finishMark;
     const at = this.#finishAtMs;
+    const hint = this.#finishHint;
+    const hintWindow = this.#finishHintWindow;
     this.#finishMark = traces.first(slot);
     this.#finishAtMs = Math.min(atMs, this.#streamTimeMs);
+    this.#finishHint = this.#hintAcc[slot];
+    this.#finishHintWindow = this.#hintWindow[slot];
+    this.#setHint(slot, undefined, undefined);
     try {
       traces.joined(slot, this.#finishing);
     } finally {
       this.#finishMark = mark;
       this.#finishAtMs = at;
+      this.#finishHint = hint;
+      this.#finishHintWindow = hintWindow;
     }
   }
 
@@ -408,10 +436,24 @@ export class Engine {
       return;
     }
     const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
-    if (window)
-      window
-        .accumulator(service, workflow, tenant, mark)
-        .addWorkflow(outcome, withFallback, pico, pricedCalls, unpricedCalls);
+    if (!window) return;
+    // The finishing trace's hint serves when it is this key in this window (windows never reopen, so
+    // the same object is the same window); a key folded by a cap never matches and takes the lookup.
+    const hint = this.#finishHint;
+    const acc =
+      hint !== undefined &&
+      this.#finishHintWindow === window &&
+      hint.key.service === service &&
+      hint.key.workflow === workflow &&
+      hint.key.tenant === tenant
+        ? window.counted(hint, mark)
+        : window.accumulator(service, workflow, tenant, mark);
+    acc.addWorkflow(outcome, withFallback, pico, pricedCalls, unpricedCalls);
+  }
+
+  #setHint(slot: TraceSlot, acc: AggregateAccumulator | undefined, window: Window | undefined): void {
+    this.#hintAcc[slot] = acc;
+    this.#hintWindow[slot] = window;
   }
 
   #emit(w: Window): void {

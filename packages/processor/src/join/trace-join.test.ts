@@ -102,4 +102,24 @@ describe('trace join', () => {
       expect(cost('outer')?.picoUsd).toBe((3n * 1_000_000_000_000n).toString());
     }
   });
+
+  it('counts a workflow under its own key, whatever key and window its children counted under', () => {
+    // The children count under another tenant, and one in an earlier window: the engine's shortcut to
+    // the accumulator the trace last used must not carry the workflow there.
+    const spans = [
+      modelSpan({ traceId: T, spanId: 'c'.repeat(16), parentSpanId: WF, tenant: 'child', endTimeMs: 9_000 }),
+      toolSpan({ traceId: T, spanId: 'd'.repeat(16), parentSpanId: WF, tenant: 'child', endTimeMs: 12_000 }),
+      workflowSpan({ traceId: T, spanId: WF, tenant: 'parent', endTimeMs: 13_000 }),
+    ];
+    for (const order of permutations(spans)) {
+      const out = runRecords(order.map((s) => [s])).filter((r) => r.key.workflow === 'answer');
+      const at = (start: number, tenant: string) =>
+        out.find((r) => r.window.startMs === start && r.key.tenant === tenant);
+      expect(at(10_000, 'parent')?.workflows.success).toBe(1);
+      expect(at(10_000, 'parent')?.workflowCost.pricedCalls).toBe(1);
+      expect(at(10_000, 'child')?.workflows.success).toBe(0);
+      expect(at(0, 'child')?.workflows.success).toBe(0);
+      expect(out.reduce((n, r) => n + r.workflows.success, 0)).toBe(1);
+    }
+  });
 });

@@ -62,6 +62,12 @@ export class Window {
     return acc;
   }
 
+  /** `acc`, an accumulator of this window already in hand, counted again, noting `mark` as a contributor. */
+  counted(acc: AggregateAccumulator, mark: Mark): AggregateAccumulator {
+    if (mark.position < this.first.position) this.first = mark;
+    return acc;
+  }
+
   #admit(service: string, workflow: string, tenant: string): AggregateAccumulator {
     let s = this.#capped(this.#services, service, this.#limits.services, 'service');
     let w = this.#capped(this.#workflows, workflow, this.#limits.workflows, 'workflow');
