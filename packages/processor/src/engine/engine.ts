@@ -158,10 +158,7 @@ export class Engine {
    * window closes, which this record may cause by advancing stream time.
    */
   process(spans: readonly Span[], position: bigint): void {
-    if (this.#nextPosition !== undefined && position < this.#nextPosition)
-      throw new ProcessorError(
-        `shard ${this.shard}: position ${position} is before ${this.#nextPosition}, already processed`,
-      );
+    this.#checkPosition(position);
     const mark: Mark = {
       position,
       streamTimeMs: this.#streamTimeMs,
@@ -193,8 +190,16 @@ export class Engine {
    * closes. In the input log, so a replay meets it at the same position.
    */
   tick(toMs: number, position: bigint): void {
-    this.process([], position);
+    this.#checkPosition(position);
+    this.#nextPosition = position + 1n;
     this.advance(toMs);
+  }
+
+  #checkPosition(position: bigint): void {
+    if (this.#nextPosition !== undefined && position < this.#nextPosition)
+      throw new ProcessorError(
+        `shard ${this.shard}: position ${position} is before ${this.#nextPosition}, already processed`,
+      );
   }
 
   /**
