@@ -32,6 +32,40 @@ const LINK = 3;
 const FALLBACK = 4;
 
 const INITIAL = 1024;
+
+// A trace's numbers: one row of #num per slot, so finishing a trace touches one or two cache lines, not
+// one per field (open traces are touched again only after the join wait, long after leaving the caches).
+const MAX_END = 0;
+const WORKFLOWS = 1;
+const WF_END = 2;
+const WF_LAST_END = 3;
+const WF_FIRST_CLOSE = 4;
+const SPEND = 5;
+const PRICED_CALLS = 6;
+const UNPRICED_CALLS = 7;
+const HAS_FALLBACK = 8;
+const LINKS = 9;
+const HEAD = 10;
+const TAIL = 11;
+const FIRST_POSITION = 12;
+const FIRST_STREAM_TIME = 13;
+const FIRST_FORCED_CLOSED_END = 14;
+const NUM = 16;
+// Its strings (all shared: ids from the decoder, names interned): one row of #str per slot.
+const ID = 0;
+const WF_SERVICE = 1;
+const WF_WORKFLOW = 2;
+const WF_TENANT = 3;
+const WF_OUTCOME = 4;
+const WF_SPAN_ID = 5;
+const WF_PARENT_SPAN_ID = 6;
+const STR = 8;
+// An entry: kind, picodollars and next in #eNum; span and parent ids in #eStr.
+const E_KIND = 0;
+const E_PICO = 1;
+const E_NEXT = 2;
+const E_NUM = 4;
+const E_STR = 2;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const NINF = Number.NEGATIVE_INFINITY;
 const PINF = Number.POSITIVE_INFINITY;
@@ -41,14 +75,15 @@ const PINF = Number.POSITIVE_INFINITY;
  * after its workflow spans) or expired (orphan timeout without one). Holds
  * the shard's share of the process's trace budget.
  *
- * Stored as columns indexed by slot, not an object per trace: an open trace
- * lives for the join wait, long enough to survive young-generation
- * collections, and the several small objects a trace used to hold (state,
- * workflow ref, spend, link and fallback lists, a sum) were most of what the
- * collector copied and promoted. Now a trace holds nothing of its own but its
- * id; its workflow, totals and due time are numbers and shared (interned)
- * strings in flat arrays, and its spend, links and fallbacks (read only when
- * a trace has several workflows) are entries of one pool, chained per slot.
+ * Stored as rows of flat arrays indexed by slot, not an object per trace:
+ * an open trace lives for the join wait, long enough to survive
+ * young-generation collections, and the several small objects a trace used
+ * to hold (state, workflow ref, spend, link and fallback lists, a sum) were
+ * most of what the collector copied and promoted. Now a trace holds nothing
+ * of its own but its id; its workflow, totals and due time are a row of
+ * numbers and a row of shared strings, and its spend, links and fallbacks
+ * (read only when a trace has several workflows) are entries of one pool,
+ * chained per slot.
  */
 export class TraceStore {
   readonly #index: TraceIndex;
@@ -62,49 +97,23 @@ export class TraceStore {
   #lastId = '';
   #lastSlot: TraceSlot = -1;
 
-  // Per slot.
+  #slots = 0;
   #capacity = 0;
   readonly #freeSlots: TraceSlot[] = [];
-  readonly #ids: string[] = [];
-  // The mark of the trace's first record, as numbers: a Mark object (and its bigint) per trace would be
-  // promoted with the trace. Positions past 2^53 keep their Mark in #bigFirst.
-  #firstPosition = new Float64Array(0);
-  #firstStreamTimeMs = new Float64Array(0);
-  #firstForcedClosedEndMs = new Float64Array(0);
+  #num = new Float64Array(0);
+  readonly #str: string[] = [];
+  /** Workflow spans after the first (rare: nested workflows). */
+  readonly #moreWorkflows = new Map<TraceSlot, WorkflowRef[]>();
+  /** First marks whose position is past 2^53, and spend sums past it: rare enough for a Map. */
   readonly #bigFirst = new Map<TraceSlot, Mark>();
-  #maxEndMs = new Float64Array(0);
-  #workflows = new Int32Array(0);
-  // The first workflow span; any further ones are objects in #moreWorkflows (rare: nested workflows).
-  #wfEndMs = new Float64Array(0);
-  readonly #wfService: string[] = [];
-  readonly #wfWorkflow: string[] = [];
-  readonly #wfTenant: string[] = [];
-  readonly #wfOutcome: WorkflowOutcome[] = [];
-  readonly #wfSpanId: string[] = [];
-  readonly #wfParentSpanId: string[] = [];
-  readonly #moreWorkflows: (WorkflowRef[] | undefined)[] = [];
-  /** Latest workflow end and earliest close of a window holding one: what the due time needs. */
-  #wfLastEndMs = new Float64Array(0);
-  #wfFirstCloseMs = new Float64Array(0);
-  // Totals: a single-workflow trace (nearly all) finishes from these alone.
-  #spendSmall = new Float64Array(0);
-  readonly #spendBig = new Map<TraceSlot, bigint>();
-  #pricedCalls = new Int32Array(0);
-  #unpricedCalls = new Int32Array(0);
-  #fallback = new Uint8Array(0);
-  #links = new Int32Array(0);
-  #head = new Int32Array(0);
-  #tail = new Int32Array(0);
+  readonly #bigSpend = new Map<TraceSlot, bigint>();
 
-  // The entry pool, chained per slot through #eNext; -1 ends a chain.
+  // The entry pool, chained per slot through E_NEXT; -1 ends a chain.
   #eCapacity = 0;
   #eFree = -1;
-  #eKind = new Uint8Array(0);
-  readonly #eSpanId: string[] = [];
-  readonly #eParentSpanId: string[] = [];
-  #eSmall = new Float64Array(0);
+  #eNum = new Float64Array(0);
+  readonly #eStr: string[] = [];
   readonly #eBig = new Map<number, bigint>();
-  #eNext = new Int32Array(0);
 
   constructor(options: {
     budget: TraceBudget;
@@ -119,7 +128,7 @@ export class TraceStore {
     this.#orphanTimeoutMs = options.orphanTimeoutMs;
     this.#maxLinks = options.maxSpansPerTrace;
     this.#closeOf = options.closeOf;
-    const id = (slot: TraceSlot) => this.#ids[slot] as string;
+    const id = (slot: TraceSlot) => this.#str[slot * STR + ID] as string;
     this.#index = new TraceIndex(id);
     this.#due = new DueQueue(id);
   }
@@ -143,22 +152,24 @@ export class TraceStore {
     if (this.#budget.full) return -1;
     const id = flatId(traceId);
     const slot = this.#freeSlots.length > 0 ? (this.#freeSlots.pop() as number) : this.#newSlot();
-    this.#ids[slot] = id;
-    if (mark.position <= MAX_SAFE) this.#firstPosition[slot] = Number(mark.position);
+    this.#str[slot * STR + ID] = id;
+    const num = this.#num;
+    const r = slot * NUM;
+    if (mark.position <= MAX_SAFE) num[r + FIRST_POSITION] = Number(mark.position);
     else this.#bigFirst.set(slot, mark);
-    this.#firstStreamTimeMs[slot] = mark.streamTimeMs;
-    this.#firstForcedClosedEndMs[slot] = mark.forcedClosedEndMs;
-    this.#maxEndMs[slot] = endMs;
-    this.#workflows[slot] = 0;
-    this.#wfLastEndMs[slot] = NINF;
-    this.#wfFirstCloseMs[slot] = PINF;
-    this.#spendSmall[slot] = 0;
-    this.#pricedCalls[slot] = 0;
-    this.#unpricedCalls[slot] = 0;
-    this.#fallback[slot] = 0;
-    this.#links[slot] = 0;
-    this.#head[slot] = -1;
-    this.#tail[slot] = -1;
+    num[r + FIRST_STREAM_TIME] = mark.streamTimeMs;
+    num[r + FIRST_FORCED_CLOSED_END] = mark.forcedClosedEndMs;
+    num[r + MAX_END] = endMs;
+    num[r + WORKFLOWS] = 0;
+    num[r + WF_LAST_END] = NINF;
+    num[r + WF_FIRST_CLOSE] = PINF;
+    num[r + SPEND] = 0;
+    num[r + PRICED_CALLS] = 0;
+    num[r + UNPRICED_CALLS] = 0;
+    num[r + HAS_FALLBACK] = 0;
+    num[r + LINKS] = 0;
+    num[r + HEAD] = -1;
+    num[r + TAIL] = -1;
     this.#index.add(slot);
     this.#lastId = id;
     this.#lastSlot = slot;
@@ -169,8 +180,9 @@ export class TraceStore {
 
   /** A span of the trace ending at `endMs`: a later end moves an orphan's expiry. */
   seen(slot: TraceSlot, endMs: number): void {
-    if (endMs <= (this.#maxEndMs[slot] as number)) return;
-    this.#maxEndMs[slot] = endMs;
+    const i = slot * NUM + MAX_END;
+    if (endMs <= (this.#num[i] as number)) return;
+    this.#num[i] = endMs;
     this.#due.update(slot, this.#dueOf(slot));
   }
 
@@ -185,15 +197,19 @@ export class TraceStore {
     tenant: string,
     outcome: WorkflowOutcome,
   ): void {
-    const n = this.#workflows[slot] as number;
+    const num = this.#num;
+    const r = slot * NUM;
+    const n = num[r + WORKFLOWS] as number;
     if (n === 0) {
-      this.#wfSpanId[slot] = flatId(spanId);
-      this.#wfParentSpanId[slot] = flatId(parentSpanId);
-      this.#wfEndMs[slot] = endMs;
-      this.#wfService[slot] = service;
-      this.#wfWorkflow[slot] = workflow;
-      this.#wfTenant[slot] = tenant;
-      this.#wfOutcome[slot] = outcome;
+      const str = this.#str;
+      const q = slot * STR;
+      str[q + WF_SPAN_ID] = flatId(spanId);
+      str[q + WF_PARENT_SPAN_ID] = flatId(parentSpanId);
+      str[q + WF_SERVICE] = service;
+      str[q + WF_WORKFLOW] = workflow;
+      str[q + WF_TENANT] = tenant;
+      str[q + WF_OUTCOME] = outcome;
+      num[r + WF_END] = endMs;
     } else {
       const ref = {
         spanId: flatId(spanId),
@@ -204,81 +220,82 @@ export class TraceStore {
         tenant,
         outcome,
       };
-      const more = this.#moreWorkflows[slot];
+      const more = this.#moreWorkflows.get(slot);
       if (more) more.push(ref);
-      else this.#moreWorkflows[slot] = [ref];
+      else this.#moreWorkflows.set(slot, [ref]);
     }
-    this.#workflows[slot] = n + 1;
-    if (endMs > (this.#wfLastEndMs[slot] as number)) this.#wfLastEndMs[slot] = endMs;
+    num[r + WORKFLOWS] = n + 1;
+    if (endMs > (num[r + WF_LAST_END] as number)) num[r + WF_LAST_END] = endMs;
     const close = this.#closeOf(endMs);
-    if (close < (this.#wfFirstCloseMs[slot] as number)) this.#wfFirstCloseMs[slot] = close;
+    if (close < (num[r + WF_FIRST_CLOSE] as number)) num[r + WF_FIRST_CLOSE] = close;
     this.#due.update(slot, this.#dueOf(slot));
   }
 
   /** A model call's cost, undefined when unpriced; model calls are never workflow spans, so only the parent is kept. */
   addSpend(slot: TraceSlot, parentSpanId: string, pico: Pico | undefined): void {
     const e = this.#append(slot, pico === undefined ? UNPRICED : PRICED, '', parentSpanId);
+    const num = this.#num;
+    const r = slot * NUM;
     if (pico === undefined) {
-      this.#unpricedCalls[slot] = (this.#unpricedCalls[slot] as number) + 1;
+      num[r + UNPRICED_CALLS] = (num[r + UNPRICED_CALLS] as number) + 1;
       return;
     }
-    this.#pricedCalls[slot] = (this.#pricedCalls[slot] as number) + 1;
+    num[r + PRICED_CALLS] = (num[r + PRICED_CALLS] as number) + 1;
     if (typeof pico === 'bigint') {
       this.#eBig.set(e, pico);
-      this.#spendBig.set(slot, (this.#spendBig.get(slot) ?? 0n) + pico);
+      this.#bigSpend.set(slot, (this.#bigSpend.get(slot) ?? 0n) + pico);
       return;
     }
-    this.#eSmall[e] = pico;
+    this.#eNum[e * E_NUM + E_PICO] = pico;
     // Exact while the sum stays a safe integer (see PicoSum); past it the bigint part takes over.
-    const s = (this.#spendSmall[slot] as number) + pico;
-    if (s <= Number.MAX_SAFE_INTEGER) this.#spendSmall[slot] = s;
+    const sum = (num[r + SPEND] as number) + pico;
+    if (sum <= Number.MAX_SAFE_INTEGER) num[r + SPEND] = sum;
     else {
-      this.#spendBig.set(
-        slot,
-        (this.#spendBig.get(slot) ?? 0n) + BigInt(this.#spendSmall[slot] as number) + BigInt(pico),
-      );
-      this.#spendSmall[slot] = 0;
+      this.#bigSpend.set(slot, (this.#bigSpend.get(slot) ?? 0n) + BigInt(num[r + SPEND] as number) + BigInt(pico));
+      num[r + SPEND] = 0;
     }
   }
 
   addFallback(slot: TraceSlot, spanId: string, parentSpanId: string): void {
-    this.#fallback[slot] = 1;
+    this.#num[slot * NUM + HAS_FALLBACK] = 1;
     this.#append(slot, FALLBACK, spanId, parentSpanId);
   }
 
   /** Records a parent link; false when the trace holds the most it may (the caller counts it). */
   addLink(slot: TraceSlot, spanId: string, parentSpanId: string): boolean {
     if (!parentSpanId) return true;
-    const n = this.#links[slot] as number;
+    const i = slot * NUM + LINKS;
+    const n = this.#num[i] as number;
     // The first link is always kept, as a trace's first span always opens it.
     if (n > 0 && n >= this.#maxLinks) return false;
-    this.#links[slot] = n + 1;
+    this.#num[i] = n + 1;
     this.#append(slot, LINK, spanId, parentSpanId);
     return true;
   }
 
   /** The trace's first input record. */
   first(slot: TraceSlot): Mark {
+    const r = slot * NUM;
     return (
       this.#bigFirst.get(slot) ?? {
-        position: BigInt(this.#firstPosition[slot] as number),
-        streamTimeMs: this.#firstStreamTimeMs[slot] as number,
-        forcedClosedEndMs: this.#firstForcedClosedEndMs[slot] as number,
+        position: BigInt(this.#num[r + FIRST_POSITION] as number),
+        streamTimeMs: this.#num[r + FIRST_STREAM_TIME] as number,
+        forcedClosedEndMs: this.#num[r + FIRST_FORCED_CLOSED_END] as number,
       }
     );
   }
 
   workflowCount(slot: TraceSlot): number {
-    return this.#workflows[slot] as number;
+    return this.#num[slot * NUM + WORKFLOWS] as number;
   }
 
   /** Whether a workflow span of the trace ends in [fromMs, toMs). */
   hasWorkflowEndingIn(slot: TraceSlot, fromMs: number, toMs: number): boolean {
-    const n = this.#workflows[slot] as number;
-    if (n === 0) return false;
-    const end = this.#wfEndMs[slot] as number;
+    const r = slot * NUM;
+    if (this.#num[r + WORKFLOWS] === 0) return false;
+    const end = this.#num[r + WF_END] as number;
     if (end >= fromMs && end < toMs) return true;
-    return this.#moreWorkflows[slot]?.some((w) => w.endMs >= fromMs && w.endMs < toMs) ?? false;
+    return this.#moreWorkflows.get(slot)?.some((w) => w.endMs >= fromMs && w.endMs < toMs) ?? false;
   }
 
   /**
@@ -287,52 +304,60 @@ export class TraceStore {
    * (nearest workflow ancestor) for several.
    */
   joined(slot: TraceSlot, sink: FinishedWorkflowSink): void {
-    const n = this.#workflows[slot] as number;
+    const num = this.#num;
+    const str = this.#str;
+    const r = slot * NUM;
+    const q = slot * STR;
+    const n = num[r + WORKFLOWS] as number;
     if (n === 0) return;
     if (n === 1) {
-      const small = this.#spendSmall[slot] as number;
-      const big = this.#spendBig.get(slot);
+      const priced = num[r + PRICED_CALLS] as number;
       let pico: PicoSum | undefined;
-      if ((this.#pricedCalls[slot] as number) > 0) {
+      if (priced > 0) {
         pico = new PicoSum();
-        pico.add(small);
+        pico.add(num[r + SPEND] as number);
+        const big = this.#bigSpend.size > 0 ? this.#bigSpend.get(slot) : undefined;
         if (big !== undefined) pico.add(big);
       }
       sink.workflow(
-        this.#wfService[slot] as string,
-        this.#wfWorkflow[slot] as string,
-        this.#wfTenant[slot] as string,
-        this.#wfEndMs[slot] as number,
-        this.#wfOutcome[slot] as WorkflowOutcome,
-        this.#fallback[slot] === 1,
+        str[q + WF_SERVICE] as string,
+        str[q + WF_WORKFLOW] as string,
+        str[q + WF_TENANT] as string,
+        num[r + WF_END] as number,
+        str[q + WF_OUTCOME] as WorkflowOutcome,
+        num[r + HAS_FALLBACK] === 1,
         pico,
-        this.#pricedCalls[slot] as number,
-        this.#unpricedCalls[slot] as number,
+        priced,
+        num[r + UNPRICED_CALLS] as number,
       );
       return;
     }
     const workflows: WorkflowRef[] = [
       {
-        spanId: this.#wfSpanId[slot] as string,
-        parentSpanId: this.#wfParentSpanId[slot] as string,
-        endMs: this.#wfEndMs[slot] as number,
-        service: this.#wfService[slot] as string,
-        workflow: this.#wfWorkflow[slot] as string,
-        tenant: this.#wfTenant[slot] as string,
-        outcome: this.#wfOutcome[slot] as WorkflowOutcome,
+        spanId: str[q + WF_SPAN_ID] as string,
+        parentSpanId: str[q + WF_PARENT_SPAN_ID] as string,
+        endMs: num[r + WF_END] as number,
+        service: str[q + WF_SERVICE] as string,
+        workflow: str[q + WF_WORKFLOW] as string,
+        tenant: str[q + WF_TENANT] as string,
+        outcome: str[q + WF_OUTCOME] as WorkflowOutcome,
       },
-      ...(this.#moreWorkflows[slot] ?? []),
+      ...(this.#moreWorkflows.get(slot) ?? []),
     ];
     const spend: SpendEntry[] = [];
     const fallbacks: Attributable[] = [];
     const links: string[] = [];
-    for (let e = this.#head[slot] as number; e >= 0; e = this.#eNext[e] as number) {
-      const kind = this.#eKind[e];
-      const parentSpanId = this.#eParentSpanId[e] as string;
-      if (kind === PRICED) spend.push({ parentSpanId, pico: this.#eBig.get(e) ?? (this.#eSmall[e] as number) });
+    const eNum = this.#eNum;
+    const eStr = this.#eStr;
+    for (let e = num[r + HEAD] as number; e >= 0; e = eNum[e * E_NUM + E_NEXT] as number) {
+      const kind = eNum[e * E_NUM + E_KIND];
+      const spanId = eStr[e * E_STR] as string;
+      const parentSpanId = eStr[e * E_STR + 1] as string;
+      if (kind === PRICED)
+        spend.push({ parentSpanId, pico: this.#eBig.get(e) ?? (eNum[e * E_NUM + E_PICO] as number) });
       else if (kind === UNPRICED) spend.push({ parentSpanId, pico: undefined });
-      else if (kind === FALLBACK) fallbacks.push({ spanId: this.#eSpanId[e] as string, parentSpanId });
-      else links.push(this.#eSpanId[e] as string, parentSpanId);
+      else if (kind === FALLBACK) fallbacks.push({ spanId, parentSpanId });
+      else links.push(spanId, parentSpanId);
     }
     for (const j of joinWorkflows({ workflows, spend, fallbacks, links }))
       sink.workflow(
@@ -376,17 +401,21 @@ export class TraceStore {
   select(pick: (slot: TraceSlot) => boolean): TraceSlot[] {
     const out: TraceSlot[] = [];
     for (const slot of this.#index.slots()) if (pick(slot)) out.push(slot);
-    const ids = this.#ids;
-    return out.sort((a, b) => ((ids[a] as string) < (ids[b] as string) ? -1 : 1));
+    const str = this.#str;
+    return out.sort((a, b) => ((str[a * STR + ID] as string) < (str[b * STR + ID] as string) ? -1 : 1));
   }
 
   earliestMark(): Mark | undefined {
     let first = -1;
     let firstBig: Mark | undefined;
+    const num = this.#num;
     for (const slot of this.#index.slots()) {
       const big = this.#bigFirst.get(slot);
       if (big) firstBig = firstBig ? earlier(firstBig, big) : big;
-      else if (first < 0 || (this.#firstPosition[slot] as number) < (this.#firstPosition[first] as number))
+      else if (
+        first < 0 ||
+        (num[slot * NUM + FIRST_POSITION] as number) < (num[first * NUM + FIRST_POSITION] as number)
+      )
         first = slot;
     }
     // Any position that fits a double is before every one that does not.
@@ -402,11 +431,13 @@ export class TraceStore {
   }
 
   #dueOf(slot: TraceSlot): number {
-    if ((this.#workflows[slot] as number) === 0) return (this.#maxEndMs[slot] as number) + this.#orphanTimeoutMs;
-    return Math.min((this.#wfLastEndMs[slot] as number) + this.#joinWaitMs, this.#wfFirstCloseMs[slot] as number);
+    const num = this.#num;
+    const r = slot * NUM;
+    if (num[r + WORKFLOWS] === 0) return (num[r + MAX_END] as number) + this.#orphanTimeoutMs;
+    return Math.min((num[r + WF_LAST_END] as number) + this.#joinWaitMs, num[r + WF_FIRST_CLOSE] as number);
   }
 
-  /** Out of the index, the due queue and the budget; the columns stay readable until #free. */
+  /** Out of the index, the due queue and the budget; the rows stay readable until #free. */
   #detach(slot: TraceSlot): void {
     if (this.#index.delete(slot)) this.#budget.open--;
     if (this.#lastSlot === slot) {
@@ -418,106 +449,76 @@ export class TraceStore {
 
   /** Returns the slot and its entries to their free lists, dropping the strings they held. */
   #free(slot: TraceSlot): void {
-    let e = this.#head[slot] as number;
+    const num = this.#num;
+    const eNum = this.#eNum;
+    const eStr = this.#eStr;
+    const r = slot * NUM;
+    let e = num[r + HEAD] as number;
     while (e >= 0) {
-      const next = this.#eNext[e] as number;
-      this.#eSpanId[e] = '';
-      this.#eParentSpanId[e] = '';
+      const next = eNum[e * E_NUM + E_NEXT] as number;
+      eStr[e * E_STR] = '';
+      eStr[e * E_STR + 1] = '';
       if (this.#eBig.size > 0) this.#eBig.delete(e);
-      this.#eNext[e] = this.#eFree;
+      eNum[e * E_NUM + E_NEXT] = this.#eFree;
       this.#eFree = e;
       e = next;
     }
-    this.#head[slot] = -1;
-    this.#tail[slot] = -1;
-    this.#ids[slot] = '';
-    if (this.#bigFirst.size > 0) this.#bigFirst.delete(slot);
-    if ((this.#workflows[slot] as number) > 0) {
-      this.#wfSpanId[slot] = '';
-      this.#wfParentSpanId[slot] = '';
-      this.#moreWorkflows[slot] = undefined;
+    const str = this.#str;
+    const q = slot * STR;
+    str[q + ID] = '';
+    if (num[r + WORKFLOWS] !== 0) {
+      str[q + WF_SPAN_ID] = '';
+      str[q + WF_PARENT_SPAN_ID] = '';
+      if (this.#moreWorkflows.size > 0) this.#moreWorkflows.delete(slot);
     }
-    if (this.#spendBig.size > 0) this.#spendBig.delete(slot);
+    if (this.#bigFirst.size > 0) this.#bigFirst.delete(slot);
+    if (this.#bigSpend.size > 0) this.#bigSpend.delete(slot);
     this.#freeSlots.push(slot);
   }
 
   #append(slot: TraceSlot, kind: number, spanId: string, parentSpanId: string): number {
     if (this.#eFree < 0) this.#growEntries();
+    const eNum = this.#eNum;
     const e = this.#eFree;
-    this.#eFree = this.#eNext[e] as number;
-    this.#eKind[e] = kind;
-    this.#eSpanId[e] = spanId === '' ? '' : flatId(spanId);
-    this.#eParentSpanId[e] = parentSpanId === '' ? '' : flatId(parentSpanId);
-    this.#eNext[e] = -1;
-    const tail = this.#tail[slot] as number;
-    if (tail < 0) this.#head[slot] = e;
-    else this.#eNext[tail] = e;
-    this.#tail[slot] = e;
+    const k = e * E_NUM;
+    this.#eFree = eNum[k + E_NEXT] as number;
+    eNum[k + E_KIND] = kind;
+    eNum[k + E_NEXT] = -1;
+    this.#eStr[e * E_STR] = spanId === '' ? '' : flatId(spanId);
+    this.#eStr[e * E_STR + 1] = parentSpanId === '' ? '' : flatId(parentSpanId);
+    const num = this.#num;
+    const r = slot * NUM;
+    const tail = num[r + TAIL] as number;
+    if (tail < 0) num[r + HEAD] = e;
+    else eNum[tail * E_NUM + E_NEXT] = e;
+    num[r + TAIL] = e;
     return e;
   }
 
   #newSlot(): TraceSlot {
-    const slot = this.#ids.length;
-    if (slot === this.#capacity) this.#growSlots();
-    this.#ids.push('');
-    this.#wfService.push('');
-    this.#wfWorkflow.push('');
-    this.#wfTenant.push('');
-    this.#wfOutcome.push('abandoned');
-    this.#wfSpanId.push('');
-    this.#wfParentSpanId.push('');
-    this.#moreWorkflows.push(undefined);
+    const slot = this.#slots++;
+    if (slot === this.#capacity) {
+      const n = Math.max(INITIAL, this.#capacity * 2);
+      const num = new Float64Array(n * NUM);
+      num.set(this.#num);
+      this.#num = num;
+      this.#capacity = n;
+    }
+    for (let k = 0; k < STR; k++) this.#str.push('');
     return slot;
-  }
-
-  #growSlots(): void {
-    const n = Math.max(INITIAL, this.#capacity * 2);
-    this.#firstPosition = grownF64(this.#firstPosition, n);
-    this.#firstStreamTimeMs = grownF64(this.#firstStreamTimeMs, n);
-    this.#firstForcedClosedEndMs = grownF64(this.#firstForcedClosedEndMs, n);
-    this.#maxEndMs = grownF64(this.#maxEndMs, n);
-    this.#workflows = grownI32(this.#workflows, n);
-    this.#wfEndMs = grownF64(this.#wfEndMs, n);
-    this.#wfLastEndMs = grownF64(this.#wfLastEndMs, n);
-    this.#wfFirstCloseMs = grownF64(this.#wfFirstCloseMs, n);
-    this.#spendSmall = grownF64(this.#spendSmall, n);
-    this.#pricedCalls = grownI32(this.#pricedCalls, n);
-    this.#unpricedCalls = grownI32(this.#unpricedCalls, n);
-    const fallback = new Uint8Array(n);
-    fallback.set(this.#fallback);
-    this.#fallback = fallback;
-    this.#links = grownI32(this.#links, n);
-    this.#head = grownI32(this.#head, n);
-    this.#tail = grownI32(this.#tail, n);
-    this.#capacity = n;
   }
 
   #growEntries(): void {
     const old = this.#eCapacity;
     const n = Math.max(4 * INITIAL, old * 2);
-    const kind = new Uint8Array(n);
-    kind.set(this.#eKind);
-    this.#eKind = kind;
-    this.#eSmall = grownF64(this.#eSmall, n);
-    this.#eNext = grownI32(this.#eNext, n);
+    const eNum = new Float64Array(n * E_NUM);
+    eNum.set(this.#eNum);
     for (let e = old; e < n; e++) {
-      this.#eSpanId.push('');
-      this.#eParentSpanId.push('');
-      this.#eNext[e] = e + 1 < n ? e + 1 : this.#eFree;
+      this.#eStr.push('', '');
+      eNum[e * E_NUM + E_NEXT] = e + 1 < n ? e + 1 : this.#eFree;
     }
+    this.#eNum = eNum;
     this.#eFree = old;
     this.#eCapacity = n;
   }
-}
-
-function grownF64(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-}
-
-function grownI32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
 }
