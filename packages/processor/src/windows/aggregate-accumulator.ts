@@ -136,11 +136,10 @@ export class AggregateAccumulator {
   toCounts(): AggregateCounts {
     const tools: AggregateCounts['tools'] = {};
     if (this.#tools)
-      for (const t of sortSmall(this.#tools, (a, b) => a.name < b.name))
-        tools[t.name] = { calls: t.calls, successes: t.successes };
+      for (const t of sorted(this.#tools, toolBefore)) tools[t.name] = { calls: t.calls, successes: t.successes };
     const models: AggregateCounts['models'] = {};
     if (this.#models)
-      for (const m of sortSmall(this.#models, (a, b) => a.name.key < b.name.key))
+      for (const m of sorted(this.#models, modelBefore))
         models[m.name.key] = {
           provider: m.name.provider,
           model: m.name.model,
@@ -175,8 +174,18 @@ export class AggregateAccumulator {
 }
 
 function sortedKeys<K extends string>(m: Map<K, unknown>): Iterable<K> {
-  return m.size > 1 ? sortSmall([...m.keys()], (a, b) => a < b) : m.keys();
+  return m.size > 1 ? sortSmall([...m.keys()], stringBefore) : m.keys();
 }
+
+/** Most maps of a record hold one key: no call into the sort for those. */
+function sorted<T>(items: T[], less: (a: T, b: T) => boolean): T[] {
+  return items.length > 1 ? sortSmall(items, less) : items;
+}
+
+// Module-level orders, not a closure per call.
+const toolBefore = (a: ToolAcc, b: ToolAcc): boolean => a.name < b.name;
+const modelBefore = (a: ModelAcc, b: ModelAcc): boolean => a.name.key < b.name.key;
+const stringBefore = (a: string, b: string): boolean => a < b;
 
 interface ToolAcc {
   name: string;
