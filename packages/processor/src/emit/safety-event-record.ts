@@ -7,6 +7,7 @@ import {
 } from '@telltale/conventions';
 import { callModel } from '../classify/classify.ts';
 import type { SafetyEventView, Span } from '../span.ts';
+import { isoTime } from './iso-time.ts';
 
 /** One audit-trail record for one safety event; the id is deterministic, so a replay re-emits the same record. */
 export function safetyEventRecord(
@@ -27,7 +28,7 @@ export function safetyEventRecord(
     schema: SAFETY_EVENT_SCHEMA_V1,
     id: safetyEventId(span.traceId, span.spanId, timeUnixNano, kind, event.policy),
     timeUnixNano,
-    time: new Date(ms).toISOString(),
+    time: isoTime(ms),
     traceId: span.traceId,
     spanId: span.spanId,
     service: span.service,
