@@ -235,6 +235,24 @@ describe('caps and overflow', () => {
     expect(e.counters.lateSpans).toBe(1);
   });
 
+  it('finishes a trace once when flushing forces a window closed that takes it before its turn', () => {
+    const e = engine({ maxOpenWindows: 1, window: { sizeMs: 1_000, graceMs: 10_000 }, joinWaitMs: 5_000 });
+    const X = 'a'.repeat(32);
+    const Z = 'b'.repeat(32);
+    // Window [0, 1000) is open (a tool span) and holds Z's workflow; X's workflow is in [1000, 2000).
+    e.process([toolSpan({ traceId: Z, spanId: '1'.repeat(16), parentSpanId: '2'.repeat(16), endTimeMs: 400 })], 0n);
+    e.process([workflowSpan({ traceId: Z, spanId: '2'.repeat(16), endTimeMs: 500 })], 1n);
+    e.process([workflowSpan({ traceId: X, spanId: '3'.repeat(16), workflow: 'x', endTimeMs: 1_500 })], 2n);
+    // Flush finishes X first (trace id order): its window needs [0, 1000) closed, which finishes Z then.
+    e.flush();
+    const out = e.drain().aggregates;
+    const workflows = (wf: string) => out.filter((r) => r.key.workflow === wf).map((r) => r.workflows.success);
+    expect(workflows('answer')).toEqual([1]);
+    expect(workflows('x')).toEqual([1]);
+    expect(e.counters.lateWorkflows).toBe(0);
+    expect(e.openTraces).toBe(0);
+  });
+
   it('expires a trace that never sees its workflow span after the orphan timeout; its spend stays in models', () => {
     const e = engine({ orphanTimeoutMs: 60_000 });
     e.process([modelSpan({ endTimeMs: 1_000 })], 0n);

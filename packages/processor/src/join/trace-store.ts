@@ -387,14 +387,20 @@ export class TraceStore {
     }
   }
 
-  /** Removes a trace and hands it to `finish` (with `dueMs`), then frees its slot. */
-  take<D>(slot: TraceSlot, finish: (slot: TraceSlot, arg: D) => void, arg: D): void {
-    this.#detach(slot);
+  /**
+   * Removes an open trace and hands it to `finish` (with `arg`), then frees
+   * its slot. False, and nothing done, when the slot holds no open trace: a
+   * list from `select` can name a trace that finishing an earlier one took
+   * (by forcing a window closed), and a trace is finished once.
+   */
+  take<D>(slot: TraceSlot, finish: (slot: TraceSlot, arg: D) => void, arg: D): boolean {
+    if (!this.#detach(slot)) return false;
     try {
       finish(slot, arg);
     } finally {
       this.#free(slot);
     }
+    return true;
   }
 
   /** Open traces matching `pick`, in trace id order. */
@@ -437,14 +443,16 @@ export class TraceStore {
     return Math.min((num[r + WF_LAST_END] as number) + this.#joinWaitMs, num[r + WF_FIRST_CLOSE] as number);
   }
 
-  /** Out of the index, the due queue and the budget; the rows stay readable until #free. */
-  #detach(slot: TraceSlot): void {
-    if (this.#index.delete(slot)) this.#budget.open--;
+  /** Out of the index, the due queue and the budget (false when not open); the rows stay readable until #free. */
+  #detach(slot: TraceSlot): boolean {
+    if (!this.#index.delete(slot)) return false;
+    this.#budget.open--;
     if (this.#lastSlot === slot) {
       this.#lastSlot = -1;
       this.#lastId = '';
     }
     this.#due.remove(slot);
+    return true;
   }
 
   /** Returns the slot and its entries to their free lists, dropping the strings they held. */
