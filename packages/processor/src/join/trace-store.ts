@@ -7,7 +7,7 @@ import type { TraceBudget } from './trace-budget.ts';
 import { TraceIndex } from './trace-index.ts';
 import { type Attributable, joinWorkflows, type SpendEntry, type WorkflowRef } from './trace-join.ts';
 
-/** An open trace: its row in the store's columns. */
+/** An open trace: the index of its rows in the store. */
 export type TraceSlot = number;
 
 /** Where a finished trace's workflows go, one call per workflow (the engine adds each to its window). */
