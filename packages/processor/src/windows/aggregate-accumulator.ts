@@ -75,7 +75,6 @@ export class AggregateAccumulator {
   addTool(name: string, success: boolean): void {
     let t: ToolAcc | undefined;
     const tools = this.#tools;
-    // A plain loop: find() with a closure per call was a quarter of the per-span window path.
     if (tools) for (let i = 0; i < tools.length && !t; i++) if ((tools[i] as ToolAcc).name === name) t = tools[i];
     if (!t) {
       t = { name, calls: 0, successes: 0 };
