@@ -1,10 +1,9 @@
 /**
  * Trace id → slot, an open-addressing hash table with linear probing in one
- * Int32Array. A Map did this before: every trace is inserted once and
- * deleted once, and the Map's tombstones made it rehash into fresh backing
- * stores all the time, which showed as a tenth of the engine. Here a delete
- * shifts the probe run back (no tombstones) and nothing is allocated until
- * the table doubles.
+ * Int32Array. A Map did this before, each trace inserted once and deleted
+ * once; its lookups and deletes were ≈ 8 % of the whole path in a profile.
+ * Here a delete shifts the probe run back (no tombstones to rehash away)
+ * and nothing is allocated until the table doubles.
  */
 export class TraceIndex {
   /** slot + 1 per bucket; 0 is empty. */
