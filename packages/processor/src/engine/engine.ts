@@ -15,7 +15,7 @@ import { windowRecords } from '../emit/aggregate-record.ts';
 import { safetyEventRecord } from '../emit/safety-event-record.ts';
 import { ProcessorError } from '../errors.ts';
 import { TraceBudget } from '../join/trace-budget.ts';
-import { type FinishedWorkflowSink, type TraceSlot, TraceStore } from '../join/trace-store.ts';
+import { type TraceSlot, TraceStore } from '../join/trace-store.ts';
 import type { SafetyEventView, Span } from '../span.ts';
 import type { AggregateAccumulator } from '../windows/aggregate-accumulator.ts';
 import type { Window } from '../windows/window.ts';
@@ -62,36 +62,9 @@ export class Engine {
     },
     emit: (w) => this.#emit(w),
   };
-  readonly #traces: TraceStore;
+  /** Each open trace's hint: the accumulator its spans last counted in, where its workflow nearly always counts too. */
+  readonly #traces: TraceStore<AggregateAccumulator>;
   readonly #finishDue = (slot: TraceSlot, dueMs: number): void => this.#finish(slot, dueMs);
-  /** Where a finishing trace's workflows go: to their windows, under the trace's first mark, as of #finishAtMs. */
-  #finishMark: Mark | undefined;
-  #finishAtMs = NINF;
-  /**
-   * Per open trace (by slot): the accumulator its spans last counted in, and that window. A trace's
-   * workflow nearly always counts under the same key in the same window, so finishing it skips the
-   * key lookup. #finishHint holds the finishing trace's hint.
-   */
-  readonly #hintAcc: (AggregateAccumulator | undefined)[] = [];
-  readonly #hintWindow: (Window | undefined)[] = [];
-  #finishHint: AggregateAccumulator | undefined;
-  #finishHintWindow: Window | undefined;
-  readonly #finishing: FinishedWorkflowSink = {
-    workflow: (service, workflow, tenant, endMs, outcome, withFallback, pico, pricedCalls, unpricedCalls) =>
-      this.#addWorkflow(
-        service,
-        workflow,
-        tenant,
-        endMs,
-        outcome,
-        withFallback,
-        pico,
-        pricedCalls,
-        unpricedCalls,
-        this.#finishMark as Mark,
-        this.#finishAtMs,
-      ),
-  };
   #aggregates: AggregateRecord[] = [];
   #safetyEvents: SafetyEventRecord[] = [];
 
@@ -225,8 +198,6 @@ export class Engine {
    */
   dispose(): void {
     this.#traces.clear();
-    this.#hintAcc.length = 0;
-    this.#hintWindow.length = 0;
     this.#windows.clear();
     this.#aggregates = [];
     this.#safetyEvents = [];
@@ -303,9 +274,8 @@ export class Engine {
     // undefined for an unpriced call, and for any span that is not a model call.
     const picoUsd = role === 'model' ? callPicoUsd(span, callModel(span), this.#prices) : undefined;
     let acc: AggregateAccumulator | undefined;
-    let window: Window | undefined;
     if (role === 'model' || role === 'tool' || hasSafety) {
-      window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
+      const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
       if (window) {
         acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
         if (role === 'model') acc.addModel(window.modelName(span.provider, callModel(span)), span, picoUsd);
@@ -318,7 +288,7 @@ export class Engine {
       }
     }
     if (role === 'workflow' || role === 'model' || hasFallback || span.workflow !== '')
-      this.#join(span, role, picoUsd, hasFallback, mark, acc, window);
+      this.#join(span, role, picoUsd, hasFallback, mark, acc);
   }
 
   #join(
@@ -330,13 +300,11 @@ export class Engine {
     mark: Mark,
     /** Where the span itself counted, if it did: kept as the trace's hint. */
     acc: AggregateAccumulator | undefined,
-    window: Window | undefined,
   ): void {
     const traces = this.#traces;
     let trace = traces.get(span.traceId);
     if (trace < 0) {
       trace = traces.open(span.traceId, mark, span.endTimeMs);
-      if (trace >= 0) this.#setHint(trace, undefined, undefined);
     }
     if (trace < 0) {
       this.counters.overflow.open_traces++;
@@ -354,11 +322,12 @@ export class Engine {
           0,
           mark,
           this.#streamTimeMs,
+          undefined,
         );
       return;
     }
     traces.seen(trace, span.endTimeMs);
-    if (acc) this.#setHint(trace, acc, window);
+    if (acc) traces.setHint(trace, acc);
     if (role === 'workflow')
       traces.addWorkflow(
         trace,
@@ -396,24 +365,25 @@ export class Engine {
       this.counters.orphanTraces++;
       return;
     }
-    // Saved and restored: adding a workflow can force a window closed, which finishes other traces first.
-    const mark = this.#finishMark;
-    const at = this.#finishAtMs;
-    const hint = this.#finishHint;
-    const hintWindow = this.#finishHintWindow;
-    this.#finishMark = traces.first(slot);
-    this.#finishAtMs = Math.min(atMs, this.#streamTimeMs);
-    this.#finishHint = this.#hintAcc[slot];
-    this.#finishHintWindow = this.#hintWindow[slot];
-    this.#setHint(slot, undefined, undefined);
-    try {
-      traces.joined(slot, this.#finishing);
-    } finally {
-      this.#finishMark = mark;
-      this.#finishAtMs = at;
-      this.#finishHint = hint;
-      this.#finishHintWindow = hintWindow;
-    }
+    const mark = traces.first(slot);
+    const at = Math.min(atMs, this.#streamTimeMs);
+    const hint = traces.hint(slot);
+    traces.joined(slot, (service, workflow, tenant, endMs, outcome, withFallback, pico, pricedCalls, unpricedCalls) =>
+      this.#addWorkflow(
+        service,
+        workflow,
+        tenant,
+        endMs,
+        outcome,
+        withFallback,
+        pico,
+        pricedCalls,
+        unpricedCalls,
+        mark,
+        at,
+        hint,
+      ),
+    );
   }
 
   /**
@@ -433,6 +403,8 @@ export class Engine {
     unpricedCalls: number,
     mark: Mark,
     atMs: number,
+    /** An accumulator likely to be this workflow's (its trace's hint). */
+    likely: AggregateAccumulator | undefined,
   ): void {
     const start = windowStart(this.#spec, endMs);
     const end = start + this.#spec.sizeMs;
@@ -441,24 +413,10 @@ export class Engine {
       return;
     }
     const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
-    if (!window) return;
-    // The finishing trace's hint serves when it is this key in this window (windows never reopen, so
-    // the same object is the same window); a key folded by a cap never matches and takes the lookup.
-    const hint = this.#finishHint;
-    const acc =
-      hint !== undefined &&
-      this.#finishHintWindow === window &&
-      hint.key.service === service &&
-      hint.key.workflow === workflow &&
-      hint.key.tenant === tenant
-        ? window.counted(hint, mark)
-        : window.accumulator(service, workflow, tenant, mark);
-    acc.addWorkflow(outcome, withFallback, pico, pricedCalls, unpricedCalls);
-  }
-
-  #setHint(slot: TraceSlot, acc: AggregateAccumulator | undefined, window: Window | undefined): void {
-    this.#hintAcc[slot] = acc;
-    this.#hintWindow[slot] = window;
+    if (window)
+      window
+        .accumulator(service, workflow, tenant, mark, likely)
+        .addWorkflow(outcome, withFallback, pico, pricedCalls, unpricedCalls);
   }
 
   #emit(w: Window): void {

@@ -55,7 +55,7 @@ describe('TraceStore', () => {
     expect(s.workflowCount(next)).toBe(0);
     s.addWorkflow(next, '3'.repeat(16), '', 20, 'svc', 'wf2', 'tenant', 'failure');
     const seen: unknown[][] = [];
-    s.joined(next, { workflow: (...args) => seen.push(args) });
+    s.joined(next, (...args) => seen.push(args));
     expect(seen).toEqual([['svc', 'wf2', 'tenant', 20, 'failure', false, undefined, 0, 0]]);
   });
 
@@ -155,7 +155,7 @@ describe('TraceStore against a plain model of each trace', () => {
           m.slot,
           (slot) => {
             expect(s.workflowCount(slot)).toBe(m?.trace.workflows.length);
-            s.joined(slot, { workflow: (...args) => got.push(args) });
+            s.joined(slot, (...args) => got.push(args));
           },
           undefined,
         );

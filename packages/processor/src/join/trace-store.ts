@@ -11,19 +11,17 @@ import { type Attributable, joinWorkflows, type SpendEntry, type WorkflowRef } f
 export type TraceSlot = number;
 
 /** Where a finished trace's workflows go, one call per workflow (the engine adds each to its window). */
-export interface FinishedWorkflowSink {
-  workflow(
-    service: string,
-    workflow: string,
-    tenant: string,
-    endMs: number,
-    outcome: WorkflowOutcome,
-    withFallback: boolean,
-    pico: PicoSum | undefined,
-    pricedCalls: number,
-    unpricedCalls: number,
-  ): void;
-}
+export type FinishedWorkflow = (
+  service: string,
+  workflow: string,
+  tenant: string,
+  endMs: number,
+  outcome: WorkflowOutcome,
+  withFallback: boolean,
+  pico: PicoSum | undefined,
+  pricedCalls: number,
+  unpricedCalls: number,
+) => void;
 
 // Kinds of a trace's list entries: what the join needs once a trace turns out to hold several workflows.
 const PRICED = 1;
@@ -84,9 +82,10 @@ const PINF = Number.POSITIVE_INFINITY;
  * of its own but its id; its workflow, totals and due time are a row of
  * numbers and a row of shared strings, and its spend, links and fallbacks
  * (read only when a trace has several workflows) are entries of one pool,
- * chained per slot.
+ * chained per slot. Each trace may also carry a hint of the owner's (type
+ * H), dropped with the trace.
  */
-export class TraceStore {
+export class TraceStore<H = never> {
   readonly #index: TraceIndex;
   readonly #due: DueQueue;
   readonly #budget: TraceBudget;
@@ -103,6 +102,7 @@ export class TraceStore {
   readonly #freeSlots: TraceSlot[] = [];
   #num = new Float64Array(0);
   readonly #str: string[] = [];
+  readonly #hints: (H | undefined)[] = [];
   /** Workflow spans after the first (rare: nested workflows). */
   readonly #moreWorkflows = new Map<TraceSlot, WorkflowRef[]>();
   /** First marks whose position is past 2^53, and spend sums past it: rare enough for a Map. */
@@ -274,6 +274,15 @@ export class TraceStore {
     return true;
   }
 
+  /** The owner's hint for the trace, undefined until set. */
+  hint(slot: TraceSlot): H | undefined {
+    return this.#hints[slot];
+  }
+
+  setHint(slot: TraceSlot, hint: H): void {
+    this.#hints[slot] = hint;
+  }
+
   /** The trace's first input record. */
   first(slot: TraceSlot): Mark {
     const r = slot * NUM;
@@ -304,7 +313,7 @@ export class TraceStore {
    * and fallbacks, to `sink`: the totals for a single workflow, the join
    * (nearest workflow ancestor) for several.
    */
-  joined(slot: TraceSlot, sink: FinishedWorkflowSink): void {
+  joined(slot: TraceSlot, sink: FinishedWorkflow): void {
     const num = this.#num;
     const str = this.#str;
     const r = slot * NUM;
@@ -320,7 +329,7 @@ export class TraceStore {
         const big = this.#bigSpend.size > 0 ? this.#bigSpend.get(slot) : undefined;
         if (big !== undefined) pico.add(big);
       }
-      sink.workflow(
+      sink(
         str[q + WF_SERVICE] as string,
         str[q + WF_WORKFLOW] as string,
         str[q + WF_TENANT] as string,
@@ -361,7 +370,7 @@ export class TraceStore {
       else links.push(spanId, parentSpanId);
     }
     for (const j of joinWorkflows({ workflows, spend, fallbacks, links }))
-      sink.workflow(
+      sink(
         j.ref.service,
         j.ref.workflow,
         j.ref.tenant,
@@ -475,6 +484,7 @@ export class TraceStore {
     const str = this.#str;
     const q = slot * STR;
     str[q + ID] = '';
+    this.#hints[slot] = undefined;
     if (num[r + WORKFLOWS] !== 0) {
       str[q + WF_SPAN_ID] = '';
       str[q + WF_PARENT_SPAN_ID] = '';
@@ -514,6 +524,7 @@ export class TraceStore {
       this.#capacity = n;
     }
     for (let k = 0; k < STR; k++) this.#str.push('');
+    this.#hints.push(undefined);
     return slot;
   }
 

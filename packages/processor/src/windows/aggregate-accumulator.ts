@@ -3,6 +3,7 @@ import { isModelError } from '../classify/classify.ts';
 import { type Pico, PicoSum } from '../cost/pico-sum.ts';
 import type { Span } from '../span.ts';
 import { sortSmall } from './small-sort.ts';
+import type { Window } from './window.ts';
 
 /** The spend a workflow carries into its window: summed model calls of its trace. */
 export interface Spend {
@@ -42,6 +43,8 @@ interface ModelAcc {
  */
 export class AggregateAccumulator {
   readonly key: AggregateKey;
+  /** The window it counts in: a caller holding it can tell whether it still applies. */
+  readonly window: Window;
   readonly workflows = { success: 0, failure: 0, handoff: 0, abandoned: 0 };
   workflowsWithFallback = 0;
   readonly workflowCost: Spend = { pico: new PicoSum(), pricedCalls: 0, unpricedCalls: 0 };
@@ -53,8 +56,9 @@ export class AggregateAccumulator {
   #models: ModelAcc[] | undefined;
   #safety: Map<SafetyKind, Map<string, number>> | undefined;
 
-  constructor(key: AggregateKey) {
+  constructor(key: AggregateKey, window: Window) {
     this.key = key;
+    this.window = window;
   }
 
   /** A workflow with its trace's spend (`pico` undefined when it had no priced call). */

@@ -45,9 +45,28 @@ export class Window {
     this.#onOverflow = onOverflow;
   }
 
-  /** The accumulator for the key after the caps, noting `mark` as a contributor. */
-  accumulator(service: string, workflow: string, tenant: string, mark: Mark): AggregateAccumulator {
+  /**
+   * The accumulator for the key after the caps, noting `mark` as a contributor.
+   * `likely` is one the caller used before for this key (a trace's earlier
+   * spans): when it is this window's and has exactly this key, it is the
+   * answer, without a lookup. A key folded by a cap never matches it.
+   */
+  accumulator(
+    service: string,
+    workflow: string,
+    tenant: string,
+    mark: Mark,
+    likely?: AggregateAccumulator,
+  ): AggregateAccumulator {
     if (mark.position < this.first.position) this.first = mark;
+    if (
+      likely !== undefined &&
+      likely.window === this &&
+      likely.key.service === service &&
+      likely.key.workflow === workflow &&
+      likely.key.tenant === tenant
+    )
+      return likely;
     const last = this.#last;
     if (last && last.service === service && last.workflow === workflow && last.tenant === tenant) return last.acc;
     const acc = this.#admitted.get(service, workflow, tenant);
@@ -59,12 +78,6 @@ export class Window {
       last.tenant = tenant;
       last.acc = acc;
     } else this.#last = { service, workflow, tenant, acc };
-    return acc;
-  }
-
-  /** `acc`, an accumulator of this window already in hand, counted again, noting `mark` as a contributor. */
-  counted(acc: AggregateAccumulator, mark: Mark): AggregateAccumulator {
-    if (mark.position < this.first.position) this.first = mark;
     return acc;
   }
 
@@ -86,7 +99,7 @@ export class Window {
       acc = this.#byKey.get(s, w, t);
       if (acc) return acc;
     }
-    acc = new AggregateAccumulator({ service: s, workflow: w, tenant: t });
+    acc = new AggregateAccumulator({ service: s, workflow: w, tenant: t }, this);
     this.#byKey.set(s, w, t, acc);
     this.#order.push(acc);
     // Only keys that map to themselves are remembered, so that map is bounded by the key cap.
