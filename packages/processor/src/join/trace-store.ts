@@ -440,10 +440,12 @@ export class TraceStore<H = never> {
 
   /** Drops every trace and returns them to the budget. */
   clear(): void {
-    for (const slot of [...this.#index.slots()]) {
-      this.#detach(slot);
-      this.#free(slot);
-    }
+    for (const slot of this.#index.slots()) this.#free(slot);
+    this.#budget.open -= this.#index.size;
+    this.#index.clear();
+    this.#due.clear();
+    this.#lastSlot = -1;
+    this.#lastId = '';
   }
 
   #dueOf(slot: TraceSlot): number {
