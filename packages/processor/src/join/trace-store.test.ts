@@ -37,9 +37,9 @@ describe('TraceStore', () => {
     expect(s.first(a)).toEqual(big);
     expect(s.first(b)).toEqual(mark(42n, 9));
     expect(s.earliestMark()).toEqual(mark(42n, 9));
-    s.take(b, () => {}, undefined);
+    s.take(b, () => {}, 0);
     expect(s.earliestMark()).toEqual(big);
-    s.take(a, () => {}, undefined);
+    s.take(a, () => {}, 0);
     expect(s.earliestMark()).toBeUndefined();
   });
 
@@ -49,7 +49,7 @@ describe('TraceStore', () => {
     s.addWorkflow(first, '1'.repeat(16), '', 10, 'svc', 'wf', 'tenant', 'success');
     s.addSpend(first, '1'.repeat(16), 5);
     s.addFallback(first, '2'.repeat(16), '1'.repeat(16));
-    s.take(first, () => {}, undefined);
+    s.take(first, () => {}, 0);
     const next = s.open('d'.repeat(32), mark(2n), 20);
     expect(next).toBe(first);
     expect(s.workflowCount(next)).toBe(0);
@@ -64,7 +64,7 @@ describe('TraceStore', () => {
     const s = new TraceStore({ budget, joinWaitMs: 1, orphanTimeoutMs: 1, maxSpansPerTrace: 1, closeOf: (e) => e });
     const a = s.open('a'.repeat(32), mark(1n), 1);
     expect(s.open('b'.repeat(32), mark(2n), 1)).toBe(-1);
-    s.take(a, () => {}, undefined);
+    s.take(a, () => {}, 0);
     expect(budget.open).toBe(0);
     expect(s.open('b'.repeat(32), mark(2n), 1)).toBeGreaterThanOrEqual(0);
     s.clear();
@@ -157,7 +157,7 @@ describe('TraceStore against a plain model of each trace', () => {
             expect(s.workflowCount(slot)).toBe(m?.trace.workflows.length);
             s.joined(slot, (...args) => got.push(args));
           },
-          undefined,
+          0,
         );
         expect(taken).toBe(true);
         const want =
@@ -182,7 +182,7 @@ describe('TraceStore against a plain model of each trace', () => {
             g[8],
           ]),
         ).toEqual(want);
-        expect(s.take(m.slot, () => expect.unreachable(), undefined)).toBe(false);
+        expect(s.take(m.slot, () => expect.unreachable(), 0)).toBe(false);
         open.delete(id);
         finished++;
       }

@@ -398,15 +398,15 @@ export class TraceStore<H = never> {
   }
 
   /**
-   * Removes an open trace and hands it to `finish` (with `arg`), then frees
+   * Removes an open trace and hands it to `finish` (with `dueMs`), then frees
    * its slot. False, and nothing done, when the slot holds no open trace: a
    * list from `select` can name a trace that finishing an earlier one took
    * (by forcing a window closed), and a trace is finished once.
    */
-  take<D>(slot: TraceSlot, finish: (slot: TraceSlot, arg: D) => void, arg: D): boolean {
+  take(slot: TraceSlot, finish: (slot: TraceSlot, dueMs: number) => void, dueMs: number): boolean {
     if (!this.#detach(slot)) return false;
     try {
-      finish(slot, arg);
+      finish(slot, dueMs);
     } finally {
       this.#free(slot);
     }
