@@ -34,6 +34,11 @@ export class PicoSum {
     if (other.#big !== 0n) this.#big += other.#big;
   }
 
+  /** The sum as a Pico: a number while it fits. */
+  value(): Pico {
+    return this.#big === 0n ? this.#small : this.#big + BigInt(this.#small);
+  }
+
   /** Exact decimal digits, as records carry money. */
   toString(): string {
     return this.#big === 0n ? decimal(this.#small) : (this.#big + BigInt(this.#small)).toString();

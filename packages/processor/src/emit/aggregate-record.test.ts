@@ -1,19 +1,12 @@
 import { aggregateRecordSchema, OVERFLOW } from '@telltale/conventions';
 import { describe, expect, it } from 'vitest';
 import { modelSpan } from '../../test/spans.ts';
-import { PicoSum } from '../cost/pico-sum.ts';
 import type { Mark } from '../engine/mark.ts';
 import { Window } from '../windows/window.ts';
 import { windowRecords } from './aggregate-record.ts';
 
 const mark: Mark = { position: 0n, streamTimeMs: -Infinity, forcedClosedEndMs: -Infinity };
 const limits = { services: 100, workflows: 100, tenants: 100, tools: 100, models: 3, keys: 100 };
-
-function pico(...amounts: (number | bigint)[]): PicoSum {
-  const p = new PicoSum();
-  for (const a of amounts) p.add(a);
-  return p;
-}
 
 /**
  * One window with every part of a record in use: several outcomes, tools and
@@ -23,34 +16,40 @@ function pico(...amounts: (number | bigint)[]): PicoSum {
  */
 function knownWindow(): Window {
   const w = new Window(1_700_000_000_000, 1_700_000_010_000, mark, limits, () => {});
-  const a = w.accumulator('checkout', 'answer-ticket', 'tenant-7', mark);
-  a.addWorkflow('success', false, pico(1_234_567_890_123), 2, 0);
-  a.addWorkflow('failure', true, pico(5), 1, 1);
-  a.addWorkflow('success', false, undefined, 0, 1);
-  a.addWorkflow('handoff', false, pico(Number.MAX_SAFE_INTEGER, 10), 1, 0);
-  a.addTool(w.toolName('search'), true);
-  a.addTool(w.toolName('calculator'), false);
-  a.addTool(w.toolName('search'), false);
-  a.addTool(w.toolName('kb_fetch'), true);
-  const gpt = w.modelName('openai', 'gpt-4o-mini');
-  const claude = w.modelName('anthropic', 'claude-sonnet-4');
-  a.addModel(gpt, modelSpan({ inputTokens: 1000, outputTokens: 100, cacheReadTokens: 7, reasoningTokens: 3 }), 1_500);
-  a.addModel(claude, modelSpan({ statusCode: 2, inputTokens: 10, outputTokens: 1 }), undefined);
-  a.addModel(gpt, modelSpan({ inputTokens: 1, outputTokens: 2 }), 3_000_000_000);
-  a.addModel(w.modelName('google', 'gemini'), modelSpan(), 0);
-  a.addModel(w.modelName('mistral', 'large'), modelSpan(), 12);
-  a.addSafety('fallback', 'model-down');
-  a.addSafety('blocked', 'pii');
-  a.addSafety('fallback', 'latency');
-  a.addSafety('blocked', 'jailbreak');
-  a.addSafety('fallback', 'model-down');
-  const b = w.accumulator('quo"te\\svc\n', '', '', mark);
-  b.addWorkflow('abandoned', false, undefined, 0, 0);
-  const c = w.accumulator('search-api', 'summarize', 'tenant-1', mark);
-  c.addTool(w.toolName('search'), true);
-  const d = w.accumulator('support-bot', 'route-claim', OVERFLOW, mark);
-  d.addModel(w.modelName('openai', 'gpt-4o-mini'), modelSpan(), undefined);
-  d.addSafety('escalated', 'human-review');
+  const c = w.counts;
+  const a = w.keyId('checkout', 'answer-ticket', 'tenant-7', mark);
+  c.addWorkflow(a, 'success', false, 1_234_567_890_123, 2, 0);
+  c.addWorkflow(a, 'failure', true, 5, 1, 1);
+  c.addWorkflow(a, 'success', false, 0, 0, 1);
+  c.addWorkflow(a, 'handoff', false, BigInt(Number.MAX_SAFE_INTEGER) + 10n, 1, 0);
+  c.addTool(a, w.toolId('search'), true);
+  c.addTool(a, w.toolId('calculator'), false);
+  c.addTool(a, w.toolId('search'), false);
+  c.addTool(a, w.toolId('kb_fetch'), true);
+  const gpt = w.modelId('openai', 'gpt-4o-mini');
+  const claude = w.modelId('anthropic', 'claude-sonnet-4');
+  c.addModel(
+    a,
+    gpt,
+    modelSpan({ inputTokens: 1000, outputTokens: 100, cacheReadTokens: 7, reasoningTokens: 3 }),
+    1_500,
+  );
+  c.addModel(a, claude, modelSpan({ statusCode: 2, inputTokens: 10, outputTokens: 1 }), undefined);
+  c.addModel(a, gpt, modelSpan({ inputTokens: 1, outputTokens: 2 }), 3_000_000_000);
+  c.addModel(a, w.modelId('google', 'gemini'), modelSpan(), 0);
+  c.addModel(a, w.modelId('mistral', 'large'), modelSpan(), 12);
+  c.addSafety(a, 'fallback', 'model-down');
+  c.addSafety(a, 'blocked', 'pii');
+  c.addSafety(a, 'fallback', 'latency');
+  c.addSafety(a, 'blocked', 'jailbreak');
+  c.addSafety(a, 'fallback', 'model-down');
+  const b = w.keyId('quo"te\\svc\n', '', '', mark);
+  c.addWorkflow(b, 'abandoned', false, 0, 0, 0);
+  const d = w.keyId('search-api', 'summarize', 'tenant-1', mark);
+  c.addTool(d, w.toolId('search'), true);
+  const e = w.keyId('support-bot', 'route-claim', OVERFLOW, mark);
+  c.addModel(e, w.modelId('openai', 'gpt-4o-mini'), modelSpan(), undefined);
+  c.addSafety(e, 'escalated', 'human-review');
   return w;
 }
 

@@ -8,7 +8,7 @@ import {
   spanRole,
   workflowOutcome,
 } from '../classify/classify.ts';
-import type { Pico, PicoSum } from '../cost/pico-sum.ts';
+import type { Pico } from '../cost/pico-sum.ts';
 import type { PriceTable } from '../cost/price-table.ts';
 import { callPicoUsd } from '../cost/pricing.ts';
 import { windowRecords } from '../emit/aggregate-record.ts';
@@ -17,7 +17,6 @@ import { ProcessorError } from '../errors.ts';
 import { TraceBudget } from '../join/trace-budget.ts';
 import { type TraceSlot, TraceStore } from '../join/trace-store.ts';
 import type { SafetyEventView, Span } from '../span.ts';
-import type { AggregateAccumulator } from '../windows/aggregate-accumulator.ts';
 import type { Window } from '../windows/window.ts';
 import { type WindowSpec, windowStart } from '../windows/window-spec.ts';
 import { type ForceCloseHooks, WindowStore } from '../windows/window-store.ts';
@@ -62,8 +61,8 @@ export class Engine {
     },
     emit: (w) => this.#emit(w),
   };
-  /** Each open trace's hint: the accumulator its spans last counted in, where its workflow nearly always counts too. */
-  readonly #traces: TraceStore<AggregateAccumulator>;
+  /** Each open trace's hint: the window and key its spans last counted in, where its workflow nearly always counts too. */
+  readonly #traces: TraceStore<Window>;
   readonly #finishDue = (slot: TraceSlot, dueMs: number): void => this.#finish(slot, dueMs);
   #aggregates: AggregateRecord[] = [];
   #safetyEvents: SafetyEventRecord[] = [];
@@ -273,22 +272,24 @@ export class Engine {
     // Priced before the window is looked up: a replay that drops the window's part still joins the spend.
     // undefined for an unpriced call, and for any span that is not a model call.
     const picoUsd = role === 'model' ? callPicoUsd(span, callModel(span), this.#prices) : undefined;
-    let acc: AggregateAccumulator | undefined;
+    let window: Window | undefined;
+    let k = -1;
     if (role === 'model' || role === 'tool' || hasSafety) {
-      const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
+      window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
       if (window) {
-        acc = window.accumulator(span.service, span.workflow, span.tenant, mark);
-        if (role === 'model') acc.addModel(window.modelName(span.provider, callModel(span)), span, picoUsd);
-        else if (role === 'tool') acc.addTool(window.toolName(span.toolName), isToolSuccess(span));
+        k = window.keyId(span.service, span.workflow, span.tenant, mark);
+        const counts = window.counts;
+        if (role === 'model') counts.addModel(k, window.modelId(span.provider, callModel(span)), span, picoUsd);
+        else if (role === 'tool') counts.addTool(k, window.toolId(span.toolName), isToolSuccess(span));
         for (let i = 0; i < events.length; i++) {
           const ev = events[i] as SafetyEventView;
           const kind = safetyKind(ev.kind);
-          if (kind) acc.addSafety(kind, ev.policy);
+          if (kind) counts.addSafety(k, kind, ev.policy);
         }
       }
     }
     if (role === 'workflow' || role === 'model' || hasFallback || span.workflow !== '')
-      this.#join(span, role, picoUsd, hasFallback, mark, acc);
+      this.#join(span, role, picoUsd, hasFallback, mark, window, k);
   }
 
   #join(
@@ -298,8 +299,9 @@ export class Engine {
     picoUsd: Pico | undefined,
     hasFallback: boolean,
     mark: Mark,
-    /** Where the span itself counted, if it did: kept as the trace's hint. */
-    acc: AggregateAccumulator | undefined,
+    /** Where the span itself counted, if it did (window and key id): kept as the trace's hint. */
+    window: Window | undefined,
+    k: number,
   ): void {
     const traces = this.#traces;
     let trace = traces.get(span.traceId);
@@ -317,17 +319,18 @@ export class Engine {
           span.endTimeMs,
           this.#outcome(span),
           hasFallback,
-          undefined,
+          0,
           0,
           0,
           mark,
           this.#streamTimeMs,
           undefined,
+          -1,
         );
       return;
     }
     traces.seen(trace, span.endTimeMs);
-    if (acc) traces.setHint(trace, acc);
+    if (window) traces.setHint(trace, window, k);
     if (role === 'workflow')
       traces.addWorkflow(
         trace,
@@ -368,6 +371,7 @@ export class Engine {
     const mark = traces.first(slot);
     const at = Math.min(atMs, this.#streamTimeMs);
     const hint = traces.hint(slot);
+    const hintKey = hint ? traces.hintIndex(slot) : -1;
     traces.joined(slot, (service, workflow, tenant, endMs, outcome, withFallback, pico, pricedCalls, unpricedCalls) =>
       this.#addWorkflow(
         service,
@@ -382,6 +386,7 @@ export class Engine {
         mark,
         at,
         hint,
+        hintKey,
       ),
     );
   }
@@ -398,13 +403,14 @@ export class Engine {
     endMs: number,
     outcome: WorkflowOutcome,
     withFallback: boolean,
-    pico: PicoSum | undefined,
+    pico: Pico,
     pricedCalls: number,
     unpricedCalls: number,
     mark: Mark,
     atMs: number,
-    /** An accumulator likely to be this workflow's (its trace's hint). */
-    likely: AggregateAccumulator | undefined,
+    /** A window and key id likely to be this workflow's (its trace's hint). */
+    likely: Window | undefined,
+    likelyKey: number,
   ): void {
     const start = windowStart(this.#spec, endMs);
     const end = start + this.#spec.sizeMs;
@@ -414,9 +420,14 @@ export class Engine {
     }
     const window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
     if (window)
-      window
-        .accumulator(service, workflow, tenant, mark, likely)
-        .addWorkflow(outcome, withFallback, pico, pricedCalls, unpricedCalls);
+      window.counts.addWorkflow(
+        window.keyId(service, workflow, tenant, mark, likely, likelyKey),
+        outcome,
+        withFallback,
+        pico,
+        pricedCalls,
+        unpricedCalls,
+      );
   }
 
   #emit(w: Window): void {

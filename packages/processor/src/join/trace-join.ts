@@ -1,6 +1,5 @@
 import type { WorkflowOutcome } from '@telltale/conventions';
 import { type Pico, PicoSum } from '../cost/pico-sum.ts';
-import type { Spend } from '../windows/aggregate-accumulator.ts';
 
 /** A workflow span of a trace, with what its window key needs. */
 export interface WorkflowRef {
@@ -24,6 +23,13 @@ export interface Attributable {
 export interface SpendEntry {
   parentSpanId: string;
   pico: Pico | undefined;
+}
+
+/** The spend a workflow carries into its window: summed model calls of its trace. */
+export interface Spend {
+  pico: PicoSum;
+  pricedCalls: number;
+  unpricedCalls: number;
 }
 
 /** What one workflow of a finished trace adds to its window. */

@@ -1,5 +1,5 @@
 import type { WorkflowOutcome } from '@telltale/conventions';
-import { type Pico, PicoSum } from '../cost/pico-sum.ts';
+import type { Pico } from '../cost/pico-sum.ts';
 import { earlier, type Mark } from '../engine/mark.ts';
 import { DueQueue } from './due-queue.ts';
 import { flatId } from './flat-id.ts';
@@ -18,7 +18,8 @@ export type FinishedWorkflow = (
   endMs: number,
   outcome: WorkflowOutcome,
   withFallback: boolean,
-  pico: PicoSum | undefined,
+  /** The picodollars of its priced calls; 0 when none. */
+  pico: Pico,
   pricedCalls: number,
   unpricedCalls: number,
 ) => void;
@@ -48,6 +49,7 @@ const TAIL = 11;
 const FIRST_POSITION = 12;
 const FIRST_STREAM_TIME = 13;
 const FIRST_FORCED_CLOSED_END = 14;
+const HINT_INDEX = 15;
 const NUM = 16;
 // Its strings (all shared: ids from the decoder, names interned): one row of #str per slot.
 const ID = 0;
@@ -82,8 +84,8 @@ const PINF = Number.POSITIVE_INFINITY;
  * of its own but its id; its workflow, totals and due time are a row of
  * numbers and a row of shared strings, and its spend, links and fallbacks
  * (read only when a trace has several workflows) are entries of one pool,
- * chained per slot. Each trace may also carry a hint of the owner's (type
- * H), dropped with the trace.
+ * chained per slot. Each trace may also carry a hint of the owner's (an
+ * object of type H and a number), dropped with the trace.
  */
 export class TraceStore<H = never> {
   readonly #index: TraceIndex;
@@ -279,8 +281,15 @@ export class TraceStore<H = never> {
     return this.#hints[slot];
   }
 
-  setHint(slot: TraceSlot, hint: H): void {
+  /** The number set with the hint; meaningless while `hint` is undefined. */
+  hintIndex(slot: TraceSlot): number {
+    return this.#num[slot * NUM + HINT_INDEX] as number;
+  }
+
+  /** A hint is an object of the owner's and a number within it (stored as a number: no allocation per trace). */
+  setHint(slot: TraceSlot, hint: H, index: number): void {
     this.#hints[slot] = hint;
+    this.#num[slot * NUM + HINT_INDEX] = index;
   }
 
   /** The trace's first input record. */
@@ -321,14 +330,8 @@ export class TraceStore<H = never> {
     const n = num[r + WORKFLOWS] as number;
     if (n === 0) return;
     if (n === 1) {
-      const priced = num[r + PRICED_CALLS] as number;
-      let pico: PicoSum | undefined;
-      if (priced > 0) {
-        pico = new PicoSum();
-        pico.add(num[r + SPEND] as number);
-        const big = this.#bigSpend.size > 0 ? this.#bigSpend.get(slot) : undefined;
-        if (big !== undefined) pico.add(big);
-      }
+      const small = num[r + SPEND] as number;
+      const big = this.#bigSpend.size > 0 ? this.#bigSpend.get(slot) : undefined;
       sink(
         str[q + WF_SERVICE] as string,
         str[q + WF_WORKFLOW] as string,
@@ -336,8 +339,8 @@ export class TraceStore<H = never> {
         num[r + WF_END] as number,
         str[q + WF_OUTCOME] as WorkflowOutcome,
         num[r + HAS_FALLBACK] === 1,
-        pico,
-        priced,
+        big === undefined ? small : big + BigInt(small),
+        num[r + PRICED_CALLS] as number,
         num[r + UNPRICED_CALLS] as number,
       );
       return;
@@ -377,7 +380,7 @@ export class TraceStore<H = never> {
         j.ref.endMs,
         j.ref.outcome,
         j.withFallback,
-        j.spend.pico,
+        j.spend.pico.value(),
         j.spend.pricedCalls,
         j.spend.unpricedCalls,
       );

@@ -1,35 +1,46 @@
-import { modelKey, OVERFLOW } from '@telltale/conventions';
+import { type AggregateKey, modelKey, OVERFLOW } from '@telltale/conventions';
 import type { Mark } from '../engine/mark.ts';
-import { AggregateAccumulator, type ModelName } from './aggregate-accumulator.ts';
+import { KeyCounts, type ModelName } from './key-counts.ts';
 import { KeyMap } from './key-map.ts';
 import type { CardinalityLimits, OverflowReason } from './overflow.ts';
 
 /**
- * One open window of one shard: an accumulator per (service, workflow,
- * tenant) key, the distinct values seen per dimension (to enforce the caps),
- * and the mark of the earliest record that contributed (for the commit point).
+ * One open window of one shard: its keys (service, workflow, tenant) after
+ * the caps, each with a dense id that indexes its counts; the distinct values
+ * seen per dimension (to enforce the caps); the tools and models admitted,
+ * also by id; and the mark of the earliest record that contributed (for the
+ * commit point).
  */
 export class Window {
   readonly startMs: number;
   readonly endMs: number;
   first: Mark;
+  /** What each key counted, by key id. */
+  readonly counts: KeyCounts;
   readonly #limits: CardinalityLimits;
   readonly #onOverflow: (reason: OverflowReason) => void;
-  /** Accumulators by their key (after the caps), and in the order their keys first appeared. */
-  readonly #byKey = new KeyMap<AggregateAccumulator>();
-  readonly #order: AggregateAccumulator[] = [];
-  /** The same accumulators by the key a span carries, for keys that passed every cap as they are: the hot path. */
-  readonly #admitted = new KeyMap<AggregateAccumulator>();
+  /** Key ids by their key (after the caps); the keys by id, which is the order they first appeared. */
+  readonly #byKey = new KeyMap<number>();
+  readonly #keys: AggregateKey[] = [];
+  /** The same ids by the key a span carries, for keys that passed every cap as they are: the hot path. */
+  readonly #admitted = new KeyMap<number>();
   /** The last key found in #admitted: a record's spans (one trace) mostly share their key. */
-  #last: { service: string; workflow: string; tenant: string; acc: AggregateAccumulator } | undefined;
+  #lastService = '';
+  #lastWorkflow = '';
+  #lastTenant = '';
+  #lastKey = -1;
   readonly #services = new Set<string>();
   readonly #workflows = new Set<string>();
   readonly #tenants = new Set<string>();
-  readonly #tools = new Set<string>();
-  /** provider → model → its name, for the models admitted under the model cap (nested: no key string per lookup). */
-  readonly #models = new Map<string, Map<string, ModelName>>();
-  #modelCount = 0;
-  #overflowModel: ModelName | undefined;
+  /** Tool ids by name, for the names admitted under the tool cap; the names by id. */
+  readonly #toolIds = new Map<string, number>();
+  readonly #toolNames: string[] = [];
+  #overflowTool = -1;
+  /** provider → model → model id, for the models admitted under the model cap (nested: no key string per lookup). */
+  readonly #modelIds = new Map<string, Map<string, number>>();
+  readonly #modelNames: ModelName[] = [];
+  #modelsAdmitted = 0;
+  #overflowModel = -1;
 
   constructor(
     startMs: number,
@@ -43,111 +54,115 @@ export class Window {
     this.first = first;
     this.#limits = limits;
     this.#onOverflow = onOverflow;
+    this.counts = new KeyCounts(this.#toolNames, this.#modelNames);
   }
 
   /**
-   * The accumulator for the key after the caps, noting `mark` as a contributor.
-   * `likely` is one the caller used before for this key (a trace's earlier
-   * spans): when it is this window's and has exactly this key, it is the
-   * answer, without a lookup. A key folded by a cap never matches it.
+   * The id of the key after the caps, noting `mark` as a contributor.
+   * `likely` and `likelyKey` are a window and key id the caller used before
+   * for this key (a trace's earlier spans): when that is this window and
+   * exactly this key, it is the answer, without a lookup. A key folded by a
+   * cap never matches it.
    */
-  accumulator(
-    service: string,
-    workflow: string,
-    tenant: string,
-    mark: Mark,
-    likely?: AggregateAccumulator,
-  ): AggregateAccumulator {
+  keyId(service: string, workflow: string, tenant: string, mark: Mark, likely?: Window, likelyKey = -1): number {
     if (mark.position < this.first.position) this.first = mark;
+    if (likely === this && likelyKey >= 0) {
+      const key = this.#keys[likelyKey] as AggregateKey;
+      if (key.service === service && key.workflow === workflow && key.tenant === tenant) return likelyKey;
+    }
     if (
-      likely !== undefined &&
-      likely.window === this &&
-      likely.key.service === service &&
-      likely.key.workflow === workflow &&
-      likely.key.tenant === tenant
+      this.#lastKey >= 0 &&
+      this.#lastService === service &&
+      this.#lastWorkflow === workflow &&
+      this.#lastTenant === tenant
     )
-      return likely;
-    const last = this.#last;
-    if (last && last.service === service && last.workflow === workflow && last.tenant === tenant) return last.acc;
-    const acc = this.#admitted.get(service, workflow, tenant);
-    if (!acc) return this.#admit(service, workflow, tenant);
+      return this.#lastKey;
+    const k = this.#admitted.get(service, workflow, tenant);
+    if (k === undefined) return this.#admit(service, workflow, tenant);
     // Only hits of #admitted (no cap involved, nothing counted) are remembered, so reusing one changes nothing.
-    if (last) {
-      last.service = service;
-      last.workflow = workflow;
-      last.tenant = tenant;
-      last.acc = acc;
-    } else this.#last = { service, workflow, tenant, acc };
-    return acc;
+    this.#lastService = service;
+    this.#lastWorkflow = workflow;
+    this.#lastTenant = tenant;
+    this.#lastKey = k;
+    return k;
   }
 
-  #admit(service: string, workflow: string, tenant: string): AggregateAccumulator {
+  #admit(service: string, workflow: string, tenant: string): number {
     let s = this.#capped(this.#services, service, this.#limits.services, 'service');
     let w = this.#capped(this.#workflows, workflow, this.#limits.workflows, 'workflow');
     let t = this.#capped(this.#tenants, tenant, this.#limits.tenants, 'tenant');
     const self = s === service && w === workflow && t === tenant;
-    let acc = this.#byKey.get(s, w, t);
-    if (acc) {
-      if (self) this.#admitted.set(s, w, t, acc);
-      return acc;
+    let k = this.#byKey.get(s, w, t);
+    if (k !== undefined) {
+      if (self) this.#admitted.set(s, w, t, k);
+      return k;
     }
     if (this.#byKey.size >= this.#limits.keys) {
       this.#onOverflow('keys');
       s = OVERFLOW;
       w = OVERFLOW;
       t = OVERFLOW;
-      acc = this.#byKey.get(s, w, t);
-      if (acc) return acc;
+      k = this.#byKey.get(s, w, t);
+      if (k !== undefined) return k;
     }
-    acc = new AggregateAccumulator({ service: s, workflow: w, tenant: t }, this);
-    this.#byKey.set(s, w, t, acc);
-    this.#order.push(acc);
+    k = this.#keys.length;
+    this.#keys.push({ service: s, workflow: w, tenant: t });
+    this.counts.addKey(k);
+    this.#byKey.set(s, w, t, k);
     // Only keys that map to themselves are remembered, so that map is bounded by the key cap.
-    if (s === service && w === workflow && t === tenant) this.#admitted.set(s, w, t, acc);
-    return acc;
+    if (s === service && w === workflow && t === tenant) this.#admitted.set(s, w, t, k);
+    return k;
   }
 
-  /** The tool name after the per-window tool cap. */
-  toolName(name: string): string {
-    return this.#capped(this.#tools, name, this.#limits.tools, 'tool');
+  /** The id tool `name` counts under: its own while it fits the per-window tool cap, else `__overflow__`'s. */
+  toolId(name: string): number {
+    const id = this.#toolIds.get(name);
+    if (id !== undefined) return id;
+    if (this.#toolIds.size < this.#limits.tools) {
+      const admitted = this.#toolNames.push(name) - 1;
+      this.#toolIds.set(name, admitted);
+      return admitted;
+    }
+    this.#onOverflow('tool');
+    // Nothing is admitted once the cap is reached, so a tool literally named __overflow__ is either already here or never.
+    if (this.#overflowTool < 0) this.#overflowTool = this.#toolIds.get(OVERFLOW) ?? this.#toolNames.push(OVERFLOW) - 1;
+    return this.#overflowTool;
   }
 
-  /** The name (provider, model) counts under: itself while it fits the per-window model cap, else `__overflow__` for both. */
-  modelName(provider: string, model: string): ModelName {
-    let known = this.#models.get(provider);
-    const name = known?.get(model);
-    if (name) return name;
-    if (this.#modelCount < this.#limits.models) {
+  /** The id (provider, model) counts under: its own while it fits the per-window model cap, else `__overflow__`'s for both. */
+  modelId(provider: string, model: string): number {
+    let known = this.#modelIds.get(provider);
+    const id = known?.get(model);
+    if (id !== undefined) return id;
+    if (this.#modelsAdmitted < this.#limits.models) {
       if (!known) {
         known = new Map();
-        this.#models.set(provider, known);
+        this.#modelIds.set(provider, known);
       }
-      const admitted = { provider, model, key: modelKey(provider, model) };
+      const admitted = this.#modelNames.push({ provider, model, key: modelKey(provider, model) }) - 1;
       known.set(model, admitted);
-      this.#modelCount++;
+      this.#modelsAdmitted++;
       return admitted;
     }
     this.#onOverflow('model');
-    // Nothing is admitted once the cap is reached, so a pair literally named __overflow__ is either already here or never.
-    this.#overflowModel ??= this.#models.get(OVERFLOW)?.get(OVERFLOW) ?? {
-      provider: OVERFLOW,
-      model: OVERFLOW,
-      key: modelKey(OVERFLOW, OVERFLOW),
-    };
+    if (this.#overflowModel < 0)
+      this.#overflowModel =
+        this.#modelIds.get(OVERFLOW)?.get(OVERFLOW) ??
+        this.#modelNames.push({ provider: OVERFLOW, model: OVERFLOW, key: modelKey(OVERFLOW, OVERFLOW) }) - 1;
     return this.#overflowModel;
   }
 
   /**
-   * Accumulators in the order their keys first appeared: the same input
-   * (also a replay from a checkpoint) always gives the same order, and ids,
-   * not order, are what consumers rely on.
+   * The keys by id: the order they first appeared. The same input (also a
+   * replay from a checkpoint) always gives the same order, and ids, not
+   * order, are what consumers rely on.
    */
-  accumulators(): readonly AggregateAccumulator[] {
-    return this.#order;
+  keys(): readonly AggregateKey[] {
+    return this.#keys;
   }
 
   get keyCount(): number {
-    return this.#byKey.size;
+    return this.#keys.length;
   }
 
   #capped(seen: Set<string>, value: string, cap: number, reason: OverflowReason): string {

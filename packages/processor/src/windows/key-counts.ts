@@ -1,0 +1,339 @@
+import type { AggregateCounts, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
+import { isModelError } from '../classify/classify.ts';
+import { decimal, type Pico } from '../cost/pico-sum.ts';
+import type { Span } from '../span.ts';
+import { sortSmall } from './small-sort.ts';
+
+/** A (provider, model) pair as a window admitted it, with its record key built once per window. */
+export interface ModelName {
+  provider: string;
+  model: string;
+  /** `modelKey(provider, model)`: the key in `AggregateRecord.models`. */
+  key: string;
+}
+
+// A key's row of numbers: the outcomes first, in WORKFLOW_OUTCOMES order.
+const SUCCESS = 0;
+const FAILURE = 1;
+const HANDOFF = 2;
+const ABANDONED = 3;
+const WITH_FALLBACK = 4;
+const COST = 5;
+const COST_PRICED = 6;
+const COST_UNPRICED = 7;
+const FALLBACKS = 8;
+const TOOL_HEAD = 9;
+const MODEL_HEAD = 10;
+const KEY = 11;
+// A (key, tool) row, chained per key.
+const T_NAME = 0;
+const T_CALLS = 1;
+const T_SUCCESSES = 2;
+const T_NEXT = 3;
+const TOOL = 4;
+// A (key, model) row, chained per key.
+const M_NAME = 0;
+const M_CALLS = 1;
+const M_ERRORS = 2;
+const M_INPUT = 3;
+const M_OUTPUT = 4;
+const M_CACHE_READ = 5;
+const M_REASONING = 6;
+const M_PICO = 7;
+const M_PRICED = 8;
+const M_UNPRICED = 9;
+const M_NEXT = 10;
+const MODEL = 11;
+
+const INITIAL_ROWS = 64;
+
+/**
+ * The counts of one window's keys, as columns: a row of numbers per key, and
+ * rows per (key, tool) and (key, model) chained from it. Keys are the
+ * window's dense key ids; tools and models are its name ids.
+ *
+ * Flat arrays, not an object per key: a window lives for its size plus the
+ * grace period, so everything it holds survives young-generation collection
+ * and is promoted. With an object per key, per tool and per model (and a sum
+ * object each) that was thousands of small objects per window, built, copied
+ * and dropped every window. Here a window holds a few arrays, grown by
+ * doubling, whatever its keys see.
+ *
+ * Money is exact: picodollars as a safe-integer double per row while the sum
+ * fits (every real one), the part past it as a bigint on the side (see
+ * PicoSum, whose arithmetic this is).
+ */
+export class KeyCounts {
+  #keys = new Float64Array(INITIAL_ROWS * KEY);
+  #tools = new Float64Array(INITIAL_ROWS * TOOL);
+  #toolRows = 0;
+  #models = new Float64Array(INITIAL_ROWS * MODEL);
+  #modelRows = 0;
+  /** Workflow cost past 2^53, by key id; model cost past it, by model row. */
+  #bigCost: Map<number, bigint> | undefined;
+  #bigModelCost: Map<number, bigint> | undefined;
+  /** Rare (a few keys of a window ever see one): nested maps by key id. */
+  #safety: Map<number, Map<SafetyKind, Map<string, number>>> | undefined;
+  readonly #toolNames: readonly string[];
+  readonly #modelNames: readonly ModelName[];
+
+  /** The window's name tables: tool and model ids index them. */
+  constructor(toolNames: readonly string[], modelNames: readonly ModelName[]) {
+    this.#toolNames = toolNames;
+    this.#modelNames = modelNames;
+  }
+
+  /** Makes room for key id `k` (ids come in order from 0), with nothing counted. */
+  addKey(k: number): void {
+    let keys = this.#keys;
+    if ((k + 1) * KEY > keys.length) {
+      keys = grow(keys, (k + 1) * KEY);
+      this.#keys = keys;
+    }
+    keys[k * KEY + TOOL_HEAD] = -1;
+    keys[k * KEY + MODEL_HEAD] = -1;
+  }
+
+  /** A workflow of key `k` with its trace's spend (`pico` 0 when it had no priced call). */
+  addWorkflow(
+    k: number,
+    outcome: WorkflowOutcome,
+    withFallback: boolean,
+    pico: Pico,
+    pricedCalls: number,
+    unpricedCalls: number,
+  ): void {
+    const keys = this.#keys;
+    const r = k * KEY;
+    const o = r + outcomeColumn(outcome);
+    keys[o] = (keys[o] as number) + 1;
+    if (withFallback) keys[r + WITH_FALLBACK] = (keys[r + WITH_FALLBACK] as number) + 1;
+    if (pico !== 0) this.#bigCost = addPico(keys, r + COST, pico, this.#bigCost, k);
+    keys[r + COST_PRICED] = (keys[r + COST_PRICED] as number) + pricedCalls;
+    keys[r + COST_UNPRICED] = (keys[r + COST_UNPRICED] as number) + unpricedCalls;
+  }
+
+  addTool(k: number, tool: number, success: boolean): void {
+    const keys = this.#keys;
+    let t = keys[k * KEY + TOOL_HEAD] as number;
+    let tools = this.#tools;
+    while (t >= 0 && tools[t * TOOL + T_NAME] !== tool) t = tools[t * TOOL + T_NEXT] as number;
+    if (t < 0) {
+      t = this.#toolRows++;
+      if (this.#toolRows * TOOL > tools.length) {
+        tools = grow(tools, this.#toolRows * TOOL);
+        this.#tools = tools;
+      }
+      const q = t * TOOL;
+      tools[q + T_NAME] = tool;
+      tools[q + T_CALLS] = 0;
+      tools[q + T_SUCCESSES] = 0;
+      tools[q + T_NEXT] = keys[k * KEY + TOOL_HEAD] as number;
+      keys[k * KEY + TOOL_HEAD] = t;
+    }
+    const q = t * TOOL;
+    tools[q + T_CALLS] = (tools[q + T_CALLS] as number) + 1;
+    if (success) tools[q + T_SUCCESSES] = (tools[q + T_SUCCESSES] as number) + 1;
+  }
+
+  /** A model call of `span` for key `k`, counted under model id `model`, costing `pico` (undefined when unpriced). */
+  addModel(k: number, model: number, span: Span, pico: Pico | undefined): void {
+    const keys = this.#keys;
+    let m = keys[k * KEY + MODEL_HEAD] as number;
+    let models = this.#models;
+    while (m >= 0 && models[m * MODEL + M_NAME] !== model) m = models[m * MODEL + M_NEXT] as number;
+    if (m < 0) {
+      m = this.#modelRows++;
+      if (this.#modelRows * MODEL > models.length) {
+        models = grow(models, this.#modelRows * MODEL);
+        this.#models = models;
+      }
+      const q = m * MODEL;
+      models.fill(0, q, q + MODEL);
+      models[q + M_NAME] = model;
+      models[q + M_NEXT] = keys[k * KEY + MODEL_HEAD] as number;
+      keys[k * KEY + MODEL_HEAD] = m;
+    }
+    const q = m * MODEL;
+    models[q + M_CALLS] = (models[q + M_CALLS] as number) + 1;
+    if (isModelError(span)) models[q + M_ERRORS] = (models[q + M_ERRORS] as number) + 1;
+    models[q + M_INPUT] = (models[q + M_INPUT] as number) + span.inputTokens;
+    models[q + M_OUTPUT] = (models[q + M_OUTPUT] as number) + span.outputTokens;
+    models[q + M_CACHE_READ] = (models[q + M_CACHE_READ] as number) + span.cacheReadTokens;
+    models[q + M_REASONING] = (models[q + M_REASONING] as number) + span.reasoningTokens;
+    if (pico === undefined) models[q + M_UNPRICED] = (models[q + M_UNPRICED] as number) + 1;
+    else {
+      if (pico !== 0) this.#bigModelCost = addPico(models, q + M_PICO, pico, this.#bigModelCost, m);
+      models[q + M_PRICED] = (models[q + M_PRICED] as number) + 1;
+    }
+  }
+
+  addSafety(k: number, kind: SafetyKind, policy: string): void {
+    this.#safety ??= new Map();
+    let byKind = this.#safety.get(k);
+    if (!byKind) {
+      byKind = new Map();
+      this.#safety.set(k, byKind);
+    }
+    let byPolicy = byKind.get(kind);
+    if (!byPolicy) {
+      byPolicy = new Map();
+      byKind.set(kind, byPolicy);
+    }
+    byPolicy.set(policy, (byPolicy.get(policy) ?? 0) + 1);
+    if (kind === 'fallback') {
+      const keys = this.#keys;
+      keys[k * KEY + FALLBACKS] = (keys[k * KEY + FALLBACKS] as number) + 1;
+    }
+  }
+
+  /** Key `k`'s record body, with map keys sorted so equal counts always serialize to equal bytes. */
+  toCounts(k: number): AggregateCounts {
+    const keys = this.#keys;
+    const r = k * KEY;
+    const tools: AggregateCounts['tools'] = {};
+    let t = keys[r + TOOL_HEAD] as number;
+    if (t >= 0) {
+      const rows: number[] = [];
+      for (; t >= 0; t = this.#tools[t * TOOL + T_NEXT] as number) rows.push(t);
+      const names = this.#toolNames;
+      const ts = this.#tools;
+      if (rows.length > 1)
+        sortSmall(
+          rows,
+          (a, b) => (names[ts[a * TOOL] as number] as string) < (names[ts[b * TOOL] as number] as string),
+        );
+      for (const row of rows) {
+        const q = row * TOOL;
+        tools[names[ts[q + T_NAME] as number] as string] = {
+          calls: ts[q + T_CALLS] as number,
+          successes: ts[q + T_SUCCESSES] as number,
+        };
+      }
+    }
+    const models: AggregateCounts['models'] = {};
+    let m = keys[r + MODEL_HEAD] as number;
+    if (m >= 0) {
+      const rows: number[] = [];
+      for (; m >= 0; m = this.#models[m * MODEL + M_NEXT] as number) rows.push(m);
+      const names = this.#modelNames;
+      const ms = this.#models;
+      if (rows.length > 1)
+        sortSmall(
+          rows,
+          (a, b) =>
+            (names[ms[a * MODEL] as number] as ModelName).key < (names[ms[b * MODEL] as number] as ModelName).key,
+        );
+      for (const row of rows) {
+        const q = row * MODEL;
+        const name = names[ms[q + M_NAME] as number] as ModelName;
+        models[name.key] = {
+          provider: name.provider,
+          model: name.model,
+          calls: ms[q + M_CALLS] as number,
+          errors: ms[q + M_ERRORS] as number,
+          tokens: {
+            input: ms[q + M_INPUT] as number,
+            output: ms[q + M_OUTPUT] as number,
+            cacheRead: ms[q + M_CACHE_READ] as number,
+            reasoning: ms[q + M_REASONING] as number,
+          },
+          cost: {
+            picoUsd: picoText(ms[q + M_PICO] as number, this.#bigModelCost?.get(row)),
+            pricedCalls: ms[q + M_PRICED] as number,
+            unpricedCalls: ms[q + M_UNPRICED] as number,
+          },
+        };
+      }
+    }
+    const safety: AggregateCounts['safety'] = {};
+    const byKind = this.#safety?.get(k);
+    if (byKind)
+      for (const kind of sortedKeys(byKind)) {
+        const byPolicy = byKind.get(kind) as Map<string, number>;
+        const out: Record<string, number> = {};
+        for (const p of sortedKeys(byPolicy)) out[p] = byPolicy.get(p) as number;
+        safety[kind] = out;
+      }
+    return {
+      workflows: {
+        success: keys[r + SUCCESS] as number,
+        failure: keys[r + FAILURE] as number,
+        handoff: keys[r + HANDOFF] as number,
+        abandoned: keys[r + ABANDONED] as number,
+      },
+      workflowsWithFallback: keys[r + WITH_FALLBACK] as number,
+      workflowCost: {
+        picoUsd: picoText(keys[r + COST] as number, this.#bigCost?.get(k)),
+        pricedCalls: keys[r + COST_PRICED] as number,
+        unpricedCalls: keys[r + COST_UNPRICED] as number,
+      },
+      tools,
+      models,
+      fallbacks: keys[r + FALLBACKS] as number,
+      safety,
+    };
+  }
+}
+
+function outcomeColumn(outcome: WorkflowOutcome): number {
+  switch (outcome) {
+    case 'success':
+      return SUCCESS;
+    case 'failure':
+      return FAILURE;
+    case 'handoff':
+      return HANDOFF;
+    case 'abandoned':
+      return ABANDONED;
+  }
+}
+
+/**
+ * Adds `pico` to the exact sum at cols[i] (+ big.get(id)): a double while
+ * the sum stays a safe integer, the excess as a bigint. Returns the side map,
+ * created on first need.
+ */
+function addPico(
+  cols: Float64Array,
+  i: number,
+  pico: Pico,
+  big: Map<number, bigint> | undefined,
+  id: number,
+): Map<number, bigint> | undefined {
+  if (typeof pico === 'number') {
+    const s = (cols[i] as number) + pico;
+    if (s <= Number.MAX_SAFE_INTEGER) {
+      cols[i] = s;
+      return big;
+    }
+    const excess = BigInt(cols[i] as number) + BigInt(pico);
+    cols[i] = 0;
+    return addBig(big, id, excess);
+  }
+  return addBig(big, id, pico);
+}
+
+function addBig(big: Map<number, bigint> | undefined, id: number, amount: bigint): Map<number, bigint> {
+  const m = big ?? new Map<number, bigint>();
+  m.set(id, (m.get(id) ?? 0n) + amount);
+  return m;
+}
+
+function picoText(small: number, big: bigint | undefined): string {
+  return big === undefined ? decimal(small) : (big + BigInt(small)).toString();
+}
+
+function grow(a: Float64Array, atLeast: number): Float64Array<ArrayBuffer> {
+  let n = a.length * 2;
+  while (n < atLeast) n *= 2;
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+function sortedKeys<K extends string>(m: Map<K, unknown>): Iterable<K> {
+  return m.size > 1 ? sortSmall([...m.keys()], stringBefore) : m.keys();
+}
+
+const stringBefore = (a: string, b: string): boolean => a < b;
