@@ -124,10 +124,9 @@ export class KeyCounts {
         tools = grow(tools, this.#toolRows * TOOL);
         this.#tools = tools;
       }
+      // Rows are only ever appended, so a new one is still zero.
       const q = t * TOOL;
       tools[q + T_NAME] = tool;
-      tools[q + T_CALLS] = 0;
-      tools[q + T_SUCCESSES] = 0;
       tools[q + T_NEXT] = keys[k * KEY + TOOL_HEAD] as number;
       keys[k * KEY + TOOL_HEAD] = t;
     }
@@ -149,7 +148,6 @@ export class KeyCounts {
         this.#models = models;
       }
       const q = m * MODEL;
-      models.fill(0, q, q + MODEL);
       models[q + M_NAME] = model;
       models[q + M_NEXT] = keys[k * KEY + MODEL_HEAD] as number;
       keys[k * KEY + MODEL_HEAD] = m;
