@@ -182,6 +182,33 @@ describe('caps and overflow', () => {
     expect(e.counters.overflow.tenant).toBe(3);
   });
 
+  it('counts a key whose tenant is literally __overflow__ with the folded ones, in either order', () => {
+    const spanIds = (n: number) => n.toString(16).padStart(16, '0');
+    for (const tenants of [
+      ['t1', 't2', OVERFLOW],
+      [OVERFLOW, 't1', 't2'],
+    ]) {
+      const out = run(engine({ limits: { tenants: 1 } }), [
+        tenants.map((t, i) => toolSpan({ tenant: t, spanId: spanIds(i) })),
+      ]);
+      const byTenant = Object.fromEntries(out.map((r) => [r.key.tenant, r.tools.search?.calls]));
+      expect(byTenant, tenants.join(',')).toEqual(tenants[0] === 't1' ? { t1: 1, [OVERFLOW]: 2 } : { [OVERFLOW]: 3 });
+    }
+  });
+
+  it('folds whole keys past the per-window key cap into one __overflow__ key', () => {
+    const e = engine({ limits: { keys: 2 } });
+    const out = run(e, [
+      ['t1', 't2', 't3', 't4', 't1'].map((t, i) => toolSpan({ tenant: t, spanId: i.toString(16).padStart(16, '0') })),
+    ]);
+    expect(out.map((r) => [r.key.service, r.key.workflow, r.key.tenant, r.tools.search?.calls])).toEqual([
+      ['svc', 'answer', 't1', 2],
+      ['svc', 'answer', 't2', 1],
+      [OVERFLOW, OVERFLOW, OVERFLOW, 2],
+    ]);
+    expect(e.counters.overflow.keys).toBe(2);
+  });
+
   it('folds tools and models past their caps into __overflow__', () => {
     const e = engine({ limits: { tools: 1, models: 1 } });
     const out = run(e, [

@@ -19,11 +19,16 @@ export class Window {
   readonly counts: KeyCounts;
   readonly #limits: CardinalityLimits;
   readonly #onOverflow: (reason: OverflowReason) => void;
-  /** Key ids by their key (after the caps); the keys by id, which is the order they first appeared. */
-  readonly #byKey = new KeyMap<number>();
+  /** The keys by id, which is the order they first appeared. */
   readonly #keys: AggregateKey[] = [];
-  /** The same ids by the key a span carries, for keys that passed every cap as they are: the hot path. */
+  /** Ids by the key a span carries, for keys that passed every cap as they are: the hot path. */
   readonly #admitted = new KeyMap<number>();
+  /**
+   * Ids of the keys with an `__overflow__` part, which several keys a span
+   * carries can fold into. A key without one is only ever its own, so it
+   * lives in #admitted alone.
+   */
+  readonly #folded = new KeyMap<number>();
   /** The last key found in #admitted: a record's spans (one trace) mostly share their key. */
   #lastService = '';
   #lastWorkflow = '';
@@ -92,23 +97,26 @@ export class Window {
     let w = this.#capped(this.#workflows, workflow, this.#limits.workflows, 'workflow');
     let t = this.#capped(this.#tenants, tenant, this.#limits.tenants, 'tenant');
     const self = s === service && w === workflow && t === tenant;
-    let k = this.#byKey.get(s, w, t);
+    // #admitted just missed this key, so a key that is its own and has no overflow part is new.
+    let folds = s === OVERFLOW || w === OVERFLOW || t === OVERFLOW;
+    let k = folds ? this.#folded.get(s, w, t) : undefined;
     if (k !== undefined) {
       if (self) this.#admitted.set(s, w, t, k);
       return k;
     }
-    if (this.#byKey.size >= this.#limits.keys) {
+    if (this.#keys.length >= this.#limits.keys) {
       this.#onOverflow('keys');
       s = OVERFLOW;
       w = OVERFLOW;
       t = OVERFLOW;
-      k = this.#byKey.get(s, w, t);
+      folds = true;
+      k = this.#folded.get(s, w, t);
       if (k !== undefined) return k;
     }
     k = this.#keys.length;
     this.#keys.push({ service: s, workflow: w, tenant: t });
     this.counts.addKey(k);
-    this.#byKey.set(s, w, t, k);
+    if (folds) this.#folded.set(s, w, t, k);
     // Only keys that map to themselves are remembered, so that map is bounded by the key cap.
     if (s === service && w === workflow && t === tenant) this.#admitted.set(s, w, t, k);
     return k;
