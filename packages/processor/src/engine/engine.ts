@@ -273,23 +273,23 @@ export class Engine {
     // undefined for an unpriced call, and for any span that is not a model call.
     const picoUsd = role === 'model' ? callPicoUsd(span, callModel(span), this.#prices) : undefined;
     let window: Window | undefined;
-    let k = -1;
+    let key = -1;
     if (role === 'model' || role === 'tool' || hasSafety) {
       window = this.#windows.windowFor(start, mark, this.#forceCloseHooks);
       if (window) {
-        k = window.keyId(span.service, span.workflow, span.tenant, mark);
+        key = window.keyId(span.service, span.workflow, span.tenant, mark);
         const counts = window.counts;
-        if (role === 'model') counts.addModel(k, window.modelId(span.provider, callModel(span)), span, picoUsd);
-        else if (role === 'tool') counts.addTool(k, window.toolId(span.toolName), isToolSuccess(span));
+        if (role === 'model') counts.addModel(key, window.modelId(span.provider, callModel(span)), span, picoUsd);
+        else if (role === 'tool') counts.addTool(key, window.toolId(span.toolName), isToolSuccess(span));
         for (let i = 0; i < events.length; i++) {
           const ev = events[i] as SafetyEventView;
           const kind = safetyKind(ev.kind);
-          if (kind) counts.addSafety(k, kind, ev.policy);
+          if (kind) counts.addSafety(key, kind, ev.policy);
         }
       }
     }
     if (role === 'workflow' || role === 'model' || hasFallback || span.workflow !== '')
-      this.#join(span, role, picoUsd, hasFallback, mark, window, k);
+      this.#join(span, role, picoUsd, hasFallback, mark, window, key);
   }
 
   #join(
@@ -301,7 +301,7 @@ export class Engine {
     mark: Mark,
     /** Where the span itself counted, if it did (window and key id): kept as the trace's hint. */
     window: Window | undefined,
-    k: number,
+    key: number,
   ): void {
     const traces = this.#traces;
     let trace = traces.get(span.traceId);
@@ -330,7 +330,7 @@ export class Engine {
       return;
     }
     traces.seen(trace, span.endTimeMs);
-    if (window) traces.setHint(trace, window, k);
+    if (window) traces.setHint(trace, window, key);
     if (role === 'workflow')
       traces.addWorkflow(
         trace,
