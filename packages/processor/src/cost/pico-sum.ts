@@ -36,13 +36,42 @@ export class PicoSum {
 
   /** The sum as a Pico: a number while it fits. */
   value(): Pico {
-    return this.#big === 0n ? this.#small : this.#big + BigInt(this.#small);
+    return picoValue(this.#small, this.#big === 0n ? undefined : this.#big);
   }
 
   /** Exact decimal digits, as records carry money. */
   toString(): string {
-    return this.#big === 0n ? decimal(this.#small) : (this.#big + BigInt(this.#small)).toString();
+    return picoDecimal(this.#small, this.#big === 0n ? undefined : this.#big);
   }
+}
+
+/**
+ * PicoSum's arithmetic for sums kept in columns, as the trace store and the
+ * window counts keep theirs: the sum is cols[i] (a safe-integer double) plus
+ * big.get(id) (what went past 2^53, absent while nothing did).
+ */
+export function addPicoAt(cols: Float64Array, i: number, pico: Pico, big: Map<number, bigint>, id: number): void {
+  if (typeof pico === 'bigint') {
+    big.set(id, (big.get(id) ?? 0n) + pico);
+    return;
+  }
+  const small = cols[i] as number;
+  const s = small + pico;
+  if (s <= Number.MAX_SAFE_INTEGER) cols[i] = s;
+  else {
+    big.set(id, (big.get(id) ?? 0n) + BigInt(small) + BigInt(pico));
+    cols[i] = 0;
+  }
+}
+
+/** A sum held as a double and an optional bigint excess, as a Pico. */
+export function picoValue(small: number, big: bigint | undefined): Pico {
+  return big === undefined ? small : big + BigInt(small);
+}
+
+/** A sum held as a double and an optional bigint excess, in exact decimal digits. */
+export function picoDecimal(small: number, big: bigint | undefined): string {
+  return big === undefined ? decimal(small) : (big + BigInt(small)).toString();
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { WorkflowOutcome } from '@telltale/conventions';
-import type { Pico } from '../cost/pico-sum.ts';
+import { addPicoAt, type Pico, picoValue } from '../cost/pico-sum.ts';
 import { earlier, type Mark } from '../engine/mark.ts';
 import { DueQueue } from './due-queue.ts';
 import { flatId } from './flat-id.ts';
@@ -244,19 +244,9 @@ export class TraceStore<H = never> {
       return;
     }
     num[r + PRICED_CALLS] = (num[r + PRICED_CALLS] as number) + 1;
-    if (typeof pico === 'bigint') {
-      this.#eBig.set(e, pico);
-      this.#bigSpend.set(slot, (this.#bigSpend.get(slot) ?? 0n) + pico);
-      return;
-    }
-    this.#eNum[e * E_NUM + E_PICO] = pico;
-    // Exact while the sum stays a safe integer (see PicoSum); past it the bigint part takes over.
-    const sum = (num[r + SPEND] as number) + pico;
-    if (sum <= Number.MAX_SAFE_INTEGER) num[r + SPEND] = sum;
-    else {
-      this.#bigSpend.set(slot, (this.#bigSpend.get(slot) ?? 0n) + BigInt(num[r + SPEND] as number) + BigInt(pico));
-      num[r + SPEND] = 0;
-    }
+    if (typeof pico === 'bigint') this.#eBig.set(e, pico);
+    else this.#eNum[e * E_NUM + E_PICO] = pico;
+    addPicoAt(num, r + SPEND, pico, this.#bigSpend, slot);
   }
 
   addFallback(slot: TraceSlot, spanId: string, parentSpanId: string): void {
@@ -330,7 +320,6 @@ export class TraceStore<H = never> {
     const n = num[r + WORKFLOWS] as number;
     if (n === 0) return;
     if (n === 1) {
-      const small = num[r + SPEND] as number;
       const big = this.#bigSpend.size > 0 ? this.#bigSpend.get(slot) : undefined;
       sink(
         str[q + WF_SERVICE] as string,
@@ -339,7 +328,7 @@ export class TraceStore<H = never> {
         num[r + WF_END] as number,
         str[q + WF_OUTCOME] as WorkflowOutcome,
         num[r + HAS_FALLBACK] === 1,
-        big === undefined ? small : big + BigInt(small),
+        picoValue(num[r + SPEND] as number, big),
         num[r + PRICED_CALLS] as number,
         num[r + UNPRICED_CALLS] as number,
       );

@@ -1,6 +1,6 @@
 import type { AggregateCounts, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
 import { isModelError } from '../classify/classify.ts';
-import { decimal, type Pico } from '../cost/pico-sum.ts';
+import { addPicoAt, type Pico, picoDecimal } from '../cost/pico-sum.ts';
 import type { Span } from '../span.ts';
 import { sortSmall } from './small-sort.ts';
 
@@ -60,8 +60,8 @@ const INITIAL_ROWS = 64;
  * doubling, whatever its keys see.
  *
  * Money is exact: picodollars as a safe-integer double per row while the sum
- * fits (every real one), the part past it as a bigint on the side (see
- * PicoSum, whose arithmetic this is).
+ * fits (every real one), the part past it as a bigint on the side
+ * (`addPicoAt`).
  */
 export class KeyCounts {
   #keys = new Float64Array(INITIAL_ROWS * KEY);
@@ -70,8 +70,8 @@ export class KeyCounts {
   #models = new Float64Array(INITIAL_ROWS * MODEL);
   #modelRows = 0;
   /** Workflow cost past 2^53, by key id; model cost past it, by model row. */
-  #bigCost: Map<number, bigint> | undefined;
-  #bigModelCost: Map<number, bigint> | undefined;
+  readonly #bigCost = new Map<number, bigint>();
+  readonly #bigModelCost = new Map<number, bigint>();
   /** Rare (a few keys of a window ever see one): nested maps by key id. */
   #safety: Map<number, Map<SafetyKind, Map<string, number>>> | undefined;
   readonly #toolNames: readonly string[];
@@ -108,7 +108,7 @@ export class KeyCounts {
     const o = r + outcomeColumn(outcome);
     keys[o] = (keys[o] as number) + 1;
     if (withFallback) keys[r + WITH_FALLBACK] = (keys[r + WITH_FALLBACK] as number) + 1;
-    if (pico !== 0) this.#bigCost = addPico(keys, r + COST, pico, this.#bigCost, k);
+    if (pico !== 0) addPicoAt(keys, r + COST, pico, this.#bigCost, k);
     keys[r + COST_PRICED] = (keys[r + COST_PRICED] as number) + pricedCalls;
     keys[r + COST_UNPRICED] = (keys[r + COST_UNPRICED] as number) + unpricedCalls;
   }
@@ -161,7 +161,7 @@ export class KeyCounts {
     models[q + M_REASONING] = (models[q + M_REASONING] as number) + span.reasoningTokens;
     if (pico === undefined) models[q + M_UNPRICED] = (models[q + M_UNPRICED] as number) + 1;
     else {
-      if (pico !== 0) this.#bigModelCost = addPico(models, q + M_PICO, pico, this.#bigModelCost, m);
+      if (pico !== 0) addPicoAt(models, q + M_PICO, pico, this.#bigModelCost, m);
       models[q + M_PRICED] = (models[q + M_PRICED] as number) + 1;
     }
   }
@@ -237,7 +237,7 @@ export class KeyCounts {
             reasoning: ms[q + M_REASONING] as number,
           },
           cost: {
-            picoUsd: picoText(ms[q + M_PICO] as number, this.#bigModelCost?.get(row)),
+            picoUsd: picoDecimal(ms[q + M_PICO] as number, this.#bigModelCost.get(row)),
             pricedCalls: ms[q + M_PRICED] as number,
             unpricedCalls: ms[q + M_UNPRICED] as number,
           },
@@ -262,7 +262,7 @@ export class KeyCounts {
       },
       workflowsWithFallback: keys[r + WITH_FALLBACK] as number,
       workflowCost: {
-        picoUsd: picoText(keys[r + COST] as number, this.#bigCost?.get(k)),
+        picoUsd: picoDecimal(keys[r + COST] as number, this.#bigCost.get(k)),
         pricedCalls: keys[r + COST_PRICED] as number,
         unpricedCalls: keys[r + COST_UNPRICED] as number,
       },
@@ -285,41 +285,6 @@ function outcomeColumn(outcome: WorkflowOutcome): number {
     case 'abandoned':
       return ABANDONED;
   }
-}
-
-/**
- * Adds `pico` to the exact sum at cols[i] (+ big.get(id)): a double while
- * the sum stays a safe integer, the excess as a bigint. Returns the side map,
- * created on first need.
- */
-function addPico(
-  cols: Float64Array,
-  i: number,
-  pico: Pico,
-  big: Map<number, bigint> | undefined,
-  id: number,
-): Map<number, bigint> | undefined {
-  if (typeof pico === 'number') {
-    const s = (cols[i] as number) + pico;
-    if (s <= Number.MAX_SAFE_INTEGER) {
-      cols[i] = s;
-      return big;
-    }
-    const excess = BigInt(cols[i] as number) + BigInt(pico);
-    cols[i] = 0;
-    return addBig(big, id, excess);
-  }
-  return addBig(big, id, pico);
-}
-
-function addBig(big: Map<number, bigint> | undefined, id: number, amount: bigint): Map<number, bigint> {
-  const m = big ?? new Map<number, bigint>();
-  m.set(id, (m.get(id) ?? 0n) + amount);
-  return m;
-}
-
-function picoText(small: number, big: bigint | undefined): string {
-  return big === undefined ? decimal(small) : (big + BigInt(small)).toString();
 }
 
 function grow(a: Float64Array, atLeast: number): Float64Array<ArrayBuffer> {
