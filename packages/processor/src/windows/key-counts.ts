@@ -2,6 +2,7 @@ import type { AggregateCounts, SafetyKind, WorkflowOutcome } from '@telltale/con
 import { isModelError } from '../classify/classify.ts';
 import { addPicoAt, type Pico, picoDecimal } from '../cost/pico-sum.ts';
 import type { Span } from '../span.ts';
+import { ChainedRows, grow, NAME } from './chained-rows.ts';
 import { sortSmall } from './small-sort.ts';
 
 /** A (provider, model) pair as a window admitted it, with its record key built once per window. */
@@ -25,24 +26,20 @@ const FALLBACKS = 8;
 const TOOL_HEAD = 9;
 const MODEL_HEAD = 10;
 const KEY = 11;
-// A (key, tool) row, chained per key.
-const T_NAME = 0;
-const T_CALLS = 1;
-const T_SUCCESSES = 2;
-const T_NEXT = 3;
+// A (key, tool) row, after NAME and NEXT (ChainedRows).
+const T_CALLS = 2;
+const T_SUCCESSES = 3;
 const TOOL = 4;
-// A (key, model) row, chained per key.
-const M_NAME = 0;
-const M_CALLS = 1;
-const M_ERRORS = 2;
-const M_INPUT = 3;
-const M_OUTPUT = 4;
-const M_CACHE_READ = 5;
-const M_REASONING = 6;
-const M_PICO = 7;
-const M_PRICED = 8;
-const M_UNPRICED = 9;
-const M_NEXT = 10;
+// A (key, model) row, after NAME and NEXT.
+const M_CALLS = 2;
+const M_ERRORS = 3;
+const M_INPUT = 4;
+const M_OUTPUT = 5;
+const M_CACHE_READ = 6;
+const M_REASONING = 7;
+const M_PICO = 8;
+const M_PRICED = 9;
+const M_UNPRICED = 10;
 const MODEL = 11;
 
 const INITIAL_ROWS = 64;
@@ -65,10 +62,8 @@ const INITIAL_ROWS = 64;
  */
 export class KeyCounts {
   #keys = new Float64Array(INITIAL_ROWS * KEY);
-  #tools = new Float64Array(INITIAL_ROWS * TOOL);
-  #toolRows = 0;
-  #models = new Float64Array(INITIAL_ROWS * MODEL);
-  #modelRows = 0;
+  readonly #tools = new ChainedRows(TOOL, INITIAL_ROWS);
+  readonly #models = new ChainedRows(MODEL, INITIAL_ROWS);
   /** Workflow cost past 2^53, by key id; model cost past it, by model row. */
   readonly #bigCost = new Map<number, bigint>();
   readonly #bigModelCost = new Map<number, bigint>();
@@ -76,6 +71,9 @@ export class KeyCounts {
   #safety: Map<number, Map<SafetyKind, Map<string, number>>> | undefined;
   readonly #toolNames: readonly string[];
   readonly #modelNames: readonly ModelName[];
+  /** The names records sort tools and models by, by id (made once: toCounts runs per record). */
+  readonly #toolName = (id: number): string => this.#toolNames[id] as string;
+  readonly #modelKey = (id: number): string => (this.#modelNames[id] as ModelName).key;
 
   /** The window's name tables: tool and model ids index them. */
   constructor(toolNames: readonly string[], modelNames: readonly ModelName[]) {
@@ -114,44 +112,28 @@ export class KeyCounts {
   }
 
   addTool(k: number, tool: number, success: boolean): void {
-    const keys = this.#keys;
-    let t = keys[k * KEY + TOOL_HEAD] as number;
-    let tools = this.#tools;
-    while (t >= 0 && tools[t * TOOL + T_NAME] !== tool) t = tools[t * TOOL + T_NEXT] as number;
+    const h = k * KEY + TOOL_HEAD;
+    const tools = this.#tools;
+    let t = tools.find(this.#keys[h] as number, tool);
     if (t < 0) {
-      t = this.#toolRows++;
-      if (this.#toolRows * TOOL > tools.length) {
-        tools = grow(tools, this.#toolRows * TOOL);
-        this.#tools = tools;
-      }
-      // Rows are only ever appended, so a new one is still zero.
-      const q = t * TOOL;
-      tools[q + T_NAME] = tool;
-      tools[q + T_NEXT] = keys[k * KEY + TOOL_HEAD] as number;
-      keys[k * KEY + TOOL_HEAD] = t;
+      t = tools.add(tool, this.#keys[h] as number);
+      this.#keys[h] = t;
     }
+    const rows = tools.data;
     const q = t * TOOL;
-    tools[q + T_CALLS] = (tools[q + T_CALLS] as number) + 1;
-    if (success) tools[q + T_SUCCESSES] = (tools[q + T_SUCCESSES] as number) + 1;
+    rows[q + T_CALLS] = (rows[q + T_CALLS] as number) + 1;
+    if (success) rows[q + T_SUCCESSES] = (rows[q + T_SUCCESSES] as number) + 1;
   }
 
   /** A model call of `span` for key `k`, counted under model id `model`, costing `pico` (undefined when unpriced). */
   addModel(k: number, model: number, span: Span, pico: Pico | undefined): void {
-    const keys = this.#keys;
-    let m = keys[k * KEY + MODEL_HEAD] as number;
-    let models = this.#models;
-    while (m >= 0 && models[m * MODEL + M_NAME] !== model) m = models[m * MODEL + M_NEXT] as number;
+    const h = k * KEY + MODEL_HEAD;
+    let m = this.#models.find(this.#keys[h] as number, model);
     if (m < 0) {
-      m = this.#modelRows++;
-      if (this.#modelRows * MODEL > models.length) {
-        models = grow(models, this.#modelRows * MODEL);
-        this.#models = models;
-      }
-      const q = m * MODEL;
-      models[q + M_NAME] = model;
-      models[q + M_NEXT] = keys[k * KEY + MODEL_HEAD] as number;
-      keys[k * KEY + MODEL_HEAD] = m;
+      m = this.#models.add(model, this.#keys[h] as number);
+      this.#keys[h] = m;
     }
+    const models = this.#models.data;
     const q = m * MODEL;
     models[q + M_CALLS] = (models[q + M_CALLS] as number) + 1;
     if (isModelError(span)) models[q + M_ERRORS] = (models[q + M_ERRORS] as number) + 1;
@@ -190,59 +172,38 @@ export class KeyCounts {
     const keys = this.#keys;
     const r = k * KEY;
     const tools: AggregateCounts['tools'] = {};
-    let t = keys[r + TOOL_HEAD] as number;
-    if (t >= 0) {
-      const rows: number[] = [];
-      for (; t >= 0; t = this.#tools[t * TOOL + T_NEXT] as number) rows.push(t);
-      const names = this.#toolNames;
-      const ts = this.#tools;
-      if (rows.length > 1)
-        sortSmall(
-          rows,
-          (a, b) => (names[ts[a * TOOL] as number] as string) < (names[ts[b * TOOL] as number] as string),
-        );
-      for (const row of rows) {
-        const q = row * TOOL;
-        tools[names[ts[q + T_NAME] as number] as string] = {
-          calls: ts[q + T_CALLS] as number,
-          successes: ts[q + T_SUCCESSES] as number,
-        };
-      }
+    const toolNames = this.#toolNames;
+    const ts = this.#tools.data;
+    for (const row of sortedChain(this.#tools, keys[r + TOOL_HEAD] as number, this.#toolName)) {
+      const q = row * TOOL;
+      tools[toolNames[ts[q + NAME] as number] as string] = {
+        calls: ts[q + T_CALLS] as number,
+        successes: ts[q + T_SUCCESSES] as number,
+      };
     }
     const models: AggregateCounts['models'] = {};
-    let m = keys[r + MODEL_HEAD] as number;
-    if (m >= 0) {
-      const rows: number[] = [];
-      for (; m >= 0; m = this.#models[m * MODEL + M_NEXT] as number) rows.push(m);
-      const names = this.#modelNames;
-      const ms = this.#models;
-      if (rows.length > 1)
-        sortSmall(
-          rows,
-          (a, b) =>
-            (names[ms[a * MODEL] as number] as ModelName).key < (names[ms[b * MODEL] as number] as ModelName).key,
-        );
-      for (const row of rows) {
-        const q = row * MODEL;
-        const name = names[ms[q + M_NAME] as number] as ModelName;
-        models[name.key] = {
-          provider: name.provider,
-          model: name.model,
-          calls: ms[q + M_CALLS] as number,
-          errors: ms[q + M_ERRORS] as number,
-          tokens: {
-            input: ms[q + M_INPUT] as number,
-            output: ms[q + M_OUTPUT] as number,
-            cacheRead: ms[q + M_CACHE_READ] as number,
-            reasoning: ms[q + M_REASONING] as number,
-          },
-          cost: {
-            picoUsd: picoDecimal(ms[q + M_PICO] as number, this.#bigModelCost.get(row)),
-            pricedCalls: ms[q + M_PRICED] as number,
-            unpricedCalls: ms[q + M_UNPRICED] as number,
-          },
-        };
-      }
+    const modelNames = this.#modelNames;
+    const ms = this.#models.data;
+    for (const row of sortedChain(this.#models, keys[r + MODEL_HEAD] as number, this.#modelKey)) {
+      const q = row * MODEL;
+      const name = modelNames[ms[q + NAME] as number] as ModelName;
+      models[name.key] = {
+        provider: name.provider,
+        model: name.model,
+        calls: ms[q + M_CALLS] as number,
+        errors: ms[q + M_ERRORS] as number,
+        tokens: {
+          input: ms[q + M_INPUT] as number,
+          output: ms[q + M_OUTPUT] as number,
+          cacheRead: ms[q + M_CACHE_READ] as number,
+          reasoning: ms[q + M_REASONING] as number,
+        },
+        cost: {
+          picoUsd: picoDecimal(ms[q + M_PICO] as number, this.#bigModelCost.get(row)),
+          pricedCalls: ms[q + M_PRICED] as number,
+          unpricedCalls: ms[q + M_UNPRICED] as number,
+        },
+      };
     }
     const safety: AggregateCounts['safety'] = {};
     const byKind = this.#safety?.get(k);
@@ -287,13 +248,20 @@ function outcomeColumn(outcome: WorkflowOutcome): number {
   }
 }
 
-function grow(a: Float64Array, atLeast: number): Float64Array<ArrayBuffer> {
-  let n = a.length * 2;
-  while (n < atLeast) n *= 2;
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
+/** The rows on the chain from `head`, by the name `nameOf` gives their name ids (map keys in records are sorted). */
+function sortedChain(rows: ChainedRows, head: number, nameOf: (id: number) => string): readonly number[] {
+  if (head < 0) return NO_ROWS;
+  const chain = rows.chain(head);
+  if (chain.length === 1) return chain;
+  const data = rows.data;
+  const stride = rows.stride;
+  return sortSmall(
+    chain,
+    (a, b) => nameOf(data[a * stride + NAME] as number) < nameOf(data[b * stride + NAME] as number),
+  );
 }
+
+const NO_ROWS: readonly number[] = [];
 
 function sortedKeys<K extends string>(m: Map<K, unknown>): Iterable<K> {
   return m.size > 1 ? sortSmall([...m.keys()], stringBefore) : m.keys();
