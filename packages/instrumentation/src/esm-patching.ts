@@ -19,7 +19,12 @@ let esmHooksRegistered = false;
 export function registerEsmHooks(config: TelltaleConfig): void {
   if (esmHooksRegistered || !config.instrumentations.express) return;
   try {
-    if (!supportsSyncHooks()) return;
+    if (!supportsSyncHooks()) {
+      diag.info(
+        `telltale: Node.js ${process.version} has no synchronous module hooks (22.22.3+, 24.11.1+); express imported with ESM import is not instrumented`,
+      );
+      return;
+    }
     registerImportHooks({ include: ['express'] });
     esmHooksRegistered = true;
   } catch (err) {

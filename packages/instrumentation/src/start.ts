@@ -14,7 +14,12 @@ import {
   propagation,
   trace,
 } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  CompositePropagator,
+  getBooleanFromEnv,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
 import { HostMetrics } from '@opentelemetry/host-metrics';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
@@ -55,6 +60,12 @@ export function start(options?: TelltaleOptions): Telltale {
   }
   try {
     setDiagLogger(options);
+    if (getBooleanFromEnv('OTEL_SDK_DISABLED')) {
+      // Off means off: no SDK, and no module patched by instrumentations that would only make no-op spans.
+      diag.info('telltale: OTEL_SDK_DISABLED is set; telemetry is off');
+      running = noopTelltale();
+      return running;
+    }
     const config = parseOptions(options, (p) =>
       diag.warn(`telltale: option ${p.path}: ${p.message}; using the default`),
     );
@@ -66,7 +77,7 @@ export function start(options?: TelltaleOptions): Telltale {
   return running;
 }
 
-function setDiagLogger(options: TelltaleOptions | undefined): void {
+function setDiagLogger(options: TelltaleOptions | TelltaleConfig | undefined): void {
   const raw = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
   const logger = raw.diagLogger;
   const level = typeof raw.logLevel === 'string' ? raw.logLevel : (process.env.OTEL_LOG_LEVEL ?? 'warn');
@@ -121,8 +132,10 @@ function startSdk(config: TelltaleConfig): Telltale {
     textMapPropagator: new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
-    spanLimits: { attributeValueLengthLimit: config.maxAttributeLength },
+    spanLimits: { attributeValueLengthLimit: attributeValueLimit(config) },
   });
+  // NodeSDK's constructor puts a console logger in place whenever OTEL_LOG_LEVEL is set; the options win.
+  setDiagLogger(config);
   registerEsmHooks(config);
   sdk.start();
   patchLoadedBuiltins(config);
@@ -179,9 +192,28 @@ async function shutdownSdk(sdk: NodeSDK, instrumentations: Instrumentation[]): P
   running = undefined;
 }
 
+/**
+ * The SDK's limit cuts every string attribute, captured content included.
+ * telltale clips its own attributes to maxAttributeLength before setting
+ * them, so with capture on the SDK's limit can be content.maxLength.
+ */
+function attributeValueLimit(config: TelltaleConfig): number {
+  return config.content.capture
+    ? Math.max(config.maxAttributeLength, config.content.maxLength)
+    : config.maxAttributeLength;
+}
+
+/** The handle when telemetry is off (disabled, or the SDK failed to start): the calls only run fn. */
 function noopTelltale(): Telltale {
   const client = new TelltaleClient(createRuntime());
-  return Object.assign(client, { forceFlush: async () => {}, shutdown: async () => {} });
+  const handle: Telltale = Object.assign(client, {
+    forceFlush: async () => {},
+    // Nothing to stop; like any shutdown it lets a later start() try again.
+    shutdown: async () => {
+      if (running === handle) running = undefined;
+    },
+  });
+  return handle;
 }
 
 function createInstrumentations(config: TelltaleConfig): Instrumentation[] {

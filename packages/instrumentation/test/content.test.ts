@@ -87,3 +87,21 @@ describe('content capture', () => {
     expect((await sdk!.span('execute_tool t')).attributes[GEN_AI_TOOL_CALL_ARGUMENTS]).toBeUndefined();
   });
 });
+
+describe('content capture length', () => {
+  it('keeps captured text up to content.maxLength, past maxAttributeLength, while other attributes stay clipped', async () => {
+    sdk = startTestSdk({ content: { capture: true, maxLength: 8192 }, maxAttributeLength: 4096 });
+    const long = 'a'.repeat(6000);
+    await tool('t', { arguments: long, attributes: { note: long } }, () => 'ok');
+    const span = await sdk!.span('execute_tool t');
+    // A string argument is captured as it is, so only the limits cut it.
+    expect(span.attributes[GEN_AI_TOOL_CALL_ARGUMENTS]).toBe(long);
+    expect(span.attributes.note).toBe('a'.repeat(4096));
+  });
+
+  it('cuts captured text at content.maxLength', async () => {
+    sdk = startTestSdk({ content: { capture: true, maxLength: 5000 }, maxAttributeLength: 4096 });
+    await tool('t', { arguments: 'b'.repeat(6000) }, () => 'ok');
+    expect((await sdk!.span('execute_tool t')).attributes[GEN_AI_TOOL_CALL_ARGUMENTS]).toBe('b'.repeat(5000));
+  });
+});
