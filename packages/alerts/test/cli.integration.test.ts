@@ -107,6 +107,21 @@ describe('the telltale-alerts CLI as a process', () => {
     expect(proc.output()).toMatch(/invalid config at server\.port: .*\(from TELLTALE_ALERTS_PORT\)/);
   });
 
+  it('refuses a bad rule file at start with the rule and field, on stderr, and exits 2', async () => {
+    const bad = join(dir, 'bad-rules.yaml');
+    await writeFile(bad, RULES.replace('threshold: 0.9', 'threshold: 1.5'));
+    const proc = await startProcess({
+      name: 'telltale-alerts-bad-rules',
+      command: process.execPath,
+      args: [CLI, 'run'],
+      env: { TELLTALE_ALERTS_RULES_FILE: bad, TELLTALE_ALERTS_STATE_DIR: join(dir, 'unused') },
+    });
+    expect(await proc.exited).toBe(2);
+    expect(proc.output()).toMatch(
+      /^telltale-alerts: invalid rule file .*bad-rules\.yaml: rules\[0\] \(LookupFailing\) at threshold: /m,
+    );
+  });
+
   it('export-rules writes Prometheus rules from the rule file that promtool accepts', async () => {
     const out = join(dir, 'exported.rules.yml');
     const proc = await startProcess({

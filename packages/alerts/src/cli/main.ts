@@ -25,8 +25,13 @@ function config(): AlertsConfig {
   }
 }
 
+/** A config, rule or state file the operator must fix: one line on stderr naming what and where. */
+function isInputError(err: unknown): err is AlertsError {
+  return err instanceof ConfigError || err instanceof RuleFileError || err instanceof StateFileError;
+}
+
 function fail(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof RuleFileError || err instanceof StateFileError) {
+  if (isInputError(err)) {
     process.stderr.write(`telltale-alerts: ${err.message}\n`);
     process.exit(2);
   }
@@ -54,6 +59,8 @@ program
     try {
       await runService(c, logger);
     } catch (err) {
+      // The rule and state files are read as the service starts: their errors read like --check-config's.
+      if (isInputError(err)) fail(err);
       if (err instanceof AlertsError) {
         logger.fatal(err.message);
         process.exit(2);
