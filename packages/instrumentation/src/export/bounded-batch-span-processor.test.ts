@@ -1,14 +1,14 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { type ReadableSpan, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BoundedBatchSpanProcessor } from './bounded-batch-span-processor.ts';
 import { emptyExportStats } from './export-stats.ts';
 
-function setup(exporter: SpanExporter, maxQueueSize: number, exportTimeoutMillis = 50) {
+function setup(exporter: SpanExporter, maxQueueSize: number, exportTimeoutMillis = 50, scheduledDelayMillis = 60_000) {
   const stats = emptyExportStats();
   const processor = new BoundedBatchSpanProcessor(
     exporter,
-    { maxQueueSize, maxExportBatchSize: maxQueueSize, scheduledDelayMillis: 60_000, exportTimeoutMillis },
+    { maxQueueSize, maxExportBatchSize: maxQueueSize, scheduledDelayMillis, exportTimeoutMillis },
     stats,
   );
   const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('t');
@@ -81,5 +81,48 @@ describe('BoundedBatchSpanProcessor', () => {
     await processor.shutdown();
     emit(3);
     expect(stats.spansDropped).toBe(3);
+  });
+
+  it('exports the spans that end while shutdown flushes, leaving nothing queued', async () => {
+    const got: ReadableSpan[] = [];
+    let endDuringExport = 3;
+    // The collector answers after a while; each of the first three exports sees one more span end meanwhile,
+    // more than the flush's rounds (one per batch queued when it began, plus one) take.
+    const { stats, processor, emit } = setup(
+      {
+        export: (spans, cb) => {
+          got.push(...spans);
+          if (endDuringExport-- > 0) emit(1);
+          setTimeout(() => cb({ code: ExportResultCode.SUCCESS }), 5);
+        },
+        shutdown: async () => {},
+      },
+      2,
+      1_000,
+    );
+    emit(2); // a full batch: its export starts at once
+    await processor.shutdown();
+    expect(got).toHaveLength(5);
+    expect(stats).toMatchObject({ spansExported: 5, spansDropped: 0, spansFailed: 0, spansQueued: 0 });
+  });
+
+  it('exports what a flush left queued on the timer, without waiting for another span', async () => {
+    let endDuringExport = 2;
+    const { stats, processor, emit } = setup(
+      {
+        export: (_spans, cb) => {
+          if (endDuringExport-- > 0) emit(1);
+          setTimeout(() => cb({ code: ExportResultCode.SUCCESS }), 30);
+        },
+        shutdown: async () => {},
+      },
+      100,
+      1_000,
+      5,
+    );
+    emit(1);
+    // The flush exports two batches; the timer of the span that ends during the second fires mid-export.
+    await processor.forceFlush();
+    await vi.waitFor(() => expect(stats).toMatchObject({ spansExported: 3, spansQueued: 0 }), { timeout: 2_000 });
   });
 });

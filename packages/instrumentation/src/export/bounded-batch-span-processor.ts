@@ -65,7 +65,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   async shutdown(): Promise<void> {
     if (this.isShutdown) return;
     await this.forceFlush();
+    // Spans that ended while that flush ran are still queued; none are taken from now on, so this drains them.
     this.isShutdown = true;
+    await this.forceFlush();
+    this.clearTimer();
     try {
       await this.exporter.shutdown();
     } catch (err) {
@@ -75,14 +78,13 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
 
   private exportSoon(): void {
     this.clearTimer();
+    // An export under way re-arms the timer when it settles (exportOneBatch).
     if (this.exporting !== undefined) return;
-    void this.exportOneBatch().then(() => {
-      if (this.queue.length > 0) this.startTimer();
-    });
+    void this.exportOneBatch();
   }
 
   private startTimer(): void {
-    if (this.timer !== undefined) return;
+    if (this.timer !== undefined || this.isShutdown) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.exportSoon();
@@ -113,6 +115,8 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
           this.stats.exportsFailed++;
         }
         this.exporting = undefined;
+        // Whoever started this export (the timer, a full batch, a flush), what is left must not wait for the next span.
+        if (this.queue.length > 0) this.startTimer();
         resolve();
       };
       const timeout = setTimeout(() => settle(false), this.options.exportTimeoutMillis);
