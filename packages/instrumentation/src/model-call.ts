@@ -120,14 +120,12 @@ class ModelCallRecorder<T> implements ModelCallHandle, Settle<T> {
       [GEN_AI_REQUEST_MODEL]: this.requestModel,
     };
     addVersions(attributes, rt.versions, o?.versions);
+    // Every option is read before the span starts: a throwing getter then costs the telemetry, not an open span.
+    const userAttributes = o?.attributes;
+    const input = o !== undefined && rt.content.capture ? captureContent(rt.content, 'input', o.input) : undefined;
     this.span = rt.tracer.startSpan(`${this.operation} ${this.requestModel}`, { attributes });
-    if (o !== undefined) {
-      if (o.attributes !== undefined) copyUserAttributes(this.span, o.attributes, rt.maxAttributeLength);
-      if (rt.content.capture) {
-        const input = captureContent(rt.content, 'input', o.input);
-        if (input !== undefined) this.span.setAttribute(GEN_AI_INPUT_MESSAGES, input);
-      }
-    }
+    copyUserAttributes(this.span, userAttributes, rt.maxAttributeLength);
+    if (input !== undefined) this.span.setAttribute(GEN_AI_INPUT_MESSAGES, input);
   }
 
   setResponse(response: unknown): void {

@@ -68,12 +68,15 @@ export function safePrimitive(value: unknown, maxLength: number): Primitive | un
 export function safeJson(value: unknown, maxLength: number): string {
   let out: string | undefined;
   try {
-    const seen = new WeakSet<object>();
-    out = JSON.stringify(value, (_key, v: unknown) => {
+    // The objects from the root down to the one being written: only a value among them is a cycle; the same
+    // object met again elsewhere (shared, not circular) is written again.
+    const path: unknown[] = [];
+    out = JSON.stringify(value, function (this: unknown, _key, v: unknown) {
       if (typeof v === 'bigint') return v.toString();
       if (typeof v === 'object' && v !== null) {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
+        while (path.length > 0 && path[path.length - 1] !== this) path.pop();
+        if (path.includes(v)) return '[Circular]';
+        path.push(v);
       }
       return v;
     });
@@ -119,11 +122,19 @@ export function errorMessage(err: unknown, maxLength: number): string {
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
-  if (value instanceof Promise) return true;
   try {
-    return typeof (value as { then?: unknown }).then === 'function';
+    return value instanceof Promise || typeof (value as { then?: unknown }).then === 'function';
   } catch {
-    // A proxy whose `then` getter throws is not something we can await safely.
+    // A proxy whose getPrototypeOf trap or `then` getter throws (or a revoked one) is not something we can await.
+    return false;
+  }
+}
+
+/** A native promise: `then` on it has no side effect, unlike on some thenables (query builders run on `then`). */
+export function isNativePromise(value: unknown): value is Promise<unknown> {
+  try {
+    return value instanceof Promise;
+  } catch {
     return false;
   }
 }

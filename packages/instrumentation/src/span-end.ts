@@ -6,7 +6,7 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { ERROR_TYPE } from '@telltale/conventions';
 import type { Runtime } from './runtime.ts';
-import { errorMessage, errorType, isPromiseLike } from './sanitize.ts';
+import { errorMessage, errorType, isNativePromise, isPromiseLike } from './sanitize.ts';
 
 /** Called once when fn settles; must not throw (callers wrap their bodies). */
 export interface Settle<T> {
@@ -16,29 +16,44 @@ export interface Settle<T> {
 
 /**
  * Runs the settle hooks after fn's result: synchronously for a plain value,
- * on resolution for a promise. The caller gets fn's value or error unchanged.
+ * on settlement for a promise. The caller gets fn's value or error unchanged:
+ * a native promise is handed back as it is (the hooks watch it on a branch of
+ * their own, which never rejects); any other thenable has its `then` called
+ * once, as `await` would, and the call returns a promise that settles as that
+ * `await` would, since calling `then` again could run its work again (query
+ * builders run on `then`).
  */
 export function afterResult<T>(result: T, settle: Settle<T>): T {
   if (!isPromiseLike(result)) {
     settle.ok(result);
     return result;
   }
-  try {
-    return (result as PromiseLike<unknown>).then(
-      (value) => {
-        settle.ok(value as T);
-        return value;
-      },
-      (err: unknown) => {
-        settle.failed(err);
-        throw err;
-      },
-    ) as T;
-  } catch {
-    // A thenable whose `then` throws: hand it back as it was.
-    settle.ok(result);
+  if (isNativePromise(result)) {
+    result.then(
+      (value) => settle.ok(value as T),
+      (err: unknown) => settle.failed(err),
+    );
     return result;
   }
+  const thenable = result as PromiseLike<unknown>;
+  return new Promise((resolve, reject) => {
+    try {
+      thenable.then(
+        (value) => {
+          settle.ok(value as T);
+          resolve(value);
+        },
+        (err: unknown) => {
+          settle.failed(err);
+          reject(err);
+        },
+      );
+    } catch (err) {
+      // As `await` does: a `then` that throws rejects with what it threw.
+      settle.failed(err);
+      reject(err);
+    }
+  }) as T;
 }
 
 /** Marks a span as failed by `err`: status ERROR, error.type, the exception event. */

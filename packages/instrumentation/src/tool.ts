@@ -61,11 +61,16 @@ function startToolSpan(rt: Runtime, name: unknown, options: ToolOptions | undefi
   let attempt = 1;
   let callId: string | undefined;
   let type: string | undefined;
+  // Every option is read before the span starts: a throwing getter then costs the telemetry, not an open span.
+  let userAttributes: Attributes | undefined;
+  let args: string | undefined;
   if (options !== undefined && options !== null) {
     const a = options.attempt;
     if (typeof a === 'number' && Number.isInteger(a) && a >= 1) attempt = a;
     callId = optionalName(options.callId);
     type = optionalName(options.type);
+    userAttributes = options.attributes;
+    if (rt.content.capture) args = captureContent(rt.content, 'tool.arguments', options.arguments);
   }
   // Only defined keys: the SDK walks every key of the start attributes twice.
   const attributes: Attributes = {
@@ -77,13 +82,8 @@ function startToolSpan(rt: Runtime, name: unknown, options: ToolOptions | undefi
   if (type !== undefined) attributes[GEN_AI_TOOL_TYPE] = type;
   addVersions(attributes, rt.versions, undefined);
   const span = rt.tracer.startSpan(OP_PREFIX + toolName, { attributes });
-  if (options !== undefined && options !== null) {
-    if (options.attributes !== undefined) copyUserAttributes(span, options.attributes, rt.maxAttributeLength);
-    if (rt.content.capture) {
-      const args = captureContent(rt.content, 'tool.arguments', options.arguments);
-      if (args !== undefined) span.setAttribute(GEN_AI_TOOL_CALL_ARGUMENTS, args);
-    }
-  }
+  copyUserAttributes(span, userAttributes, rt.maxAttributeLength);
+  if (args !== undefined) span.setAttribute(GEN_AI_TOOL_CALL_ARGUMENTS, args);
   return span;
 }
 

@@ -74,8 +74,10 @@ export function runWorkflow<T>(
     };
     if (tenant !== undefined) attributes[TELLTALE_TENANT_ID] = tenant;
     addVersions(attributes, rt.versions, o?.versions);
+    // Every option is read before the span starts: a throwing getter then costs the telemetry, not an open span.
+    const userAttributes = o?.attributes;
     const span = rt.tracer.startSpan(OP_PREFIX + workflowName, { attributes }, parent);
-    if (o?.attributes !== undefined) copyUserAttributes(span, o.attributes, rt.maxAttributeLength);
+    copyUserAttributes(span, userAttributes, rt.maxAttributeLength);
     let bag = propagation.getBaggage(parent) ?? propagation.createBaggage();
     bag = bag.setEntry(BAGGAGE_WORKFLOW_NAME, { value: workflowName });
     if (tenant !== undefined) bag = bag.setEntry(BAGGAGE_TENANT_ID, { value: tenant });

@@ -28,6 +28,19 @@ describe('scrubSecrets', () => {
     expect(out).toContain('api_key=[REDACTED]');
     expect(scrubSecrets('order 12345 shipped')).toBe('order 12345 shipped');
   });
+
+  it('removes secrets whose quotes JSON escaped, as in an object captured as text', () => {
+    const json = JSON.stringify({ note: 'password="hunter22"', r: "api_key='zzzz9999'" });
+    const out = scrubSecrets(json);
+    expect(out).not.toContain('hunter22');
+    expect(out).not.toContain('zzzz9999');
+    expect(out).toContain('password=\\"[REDACTED]');
+  });
+
+  it('finds an e-mail address at the end of a long run of address characters', () => {
+    const hex = '0123456789abcdef'.repeat(4096);
+    expect(scrubSecrets(`${hex} ops@example.com`)).toBe(`${hex} [REDACTED]`);
+  });
 });
 
 describe('content capture', () => {
@@ -103,5 +116,18 @@ describe('content capture length', () => {
     sdk = startTestSdk({ content: { capture: true, maxLength: 5000 }, maxAttributeLength: 4096 });
     await tool('t', { arguments: 'b'.repeat(6000) }, () => 'ok');
     expect((await sdk!.span('execute_tool t')).attributes[GEN_AI_TOOL_CALL_ARGUMENTS]).toBe('b'.repeat(5000));
+  });
+});
+
+describe('captured objects', () => {
+  it('writes an object met twice (shared, not a cycle) both times, and a real cycle as [Circular]', async () => {
+    sdk = startTestSdk({ content: { capture: true } });
+    const shared = { sku: 'A-1' };
+    const loop: Record<string, unknown> = { name: 'loop' };
+    loop.self = loop;
+    await tool('t', { arguments: { a: shared, b: shared, list: [shared], loop } }, () => 'ok');
+    expect((await sdk!.span('execute_tool t')).attributes[GEN_AI_TOOL_CALL_ARGUMENTS]).toBe(
+      '{"a":{"sku":"A-1"},"b":{"sku":"A-1"},"list":[{"sku":"A-1"}],"loop":{"name":"loop","self":"[Circular]"}}',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { GEN_AI_TOOL_CALL_ARGUMENTS, GEN_AI_TOOL_NAME, GEN_AI_USAGE_INPUT_TOKENS } from '@telltale/conventions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fallback, modelCall, safety, start, tool, workflow } from '../src/index.ts';
@@ -143,5 +144,85 @@ describe('the SDK never hurts the host', () => {
     } finally {
       await telltale.shutdown();
     }
+  });
+
+  it('hands back a revoked proxy, or one whose traps throw, as it was', () => {
+    sdk = startTestSdk();
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    expect(tool('t', () => revocable.proxy)).toBe(revocable.proxy);
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(workflow('w', () => hostile)).toBe(hostile);
+    expect(modelCall({ provider: 'p', model: 'm' }, () => hostile)).toBe(hostile);
+  });
+
+  it('returns a native promise itself, and a rejection the caller handled elsewhere stays handled', async () => {
+    sdk = startTestSdk();
+    const p = Promise.resolve(5);
+    expect(tool('t', () => p)).toBe(p);
+    const rejected = Promise.reject(new Error('handled by the caller'));
+    rejected.catch(() => {});
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // The caller ignores what tool returns: that must not be a new, unhandled rejection.
+      tool('bg', () => rejected);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    const span = await sdk.span('execute_tool bg');
+    expect(span.status.code).toBe(2);
+  });
+
+  it('awaits another thenable once, as await would, and passes its value on', async () => {
+    sdk = startTestSdk();
+    let thens = 0;
+    // Like a query builder: every `then` runs the work again.
+    const query = {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable is what this test is about
+      then(resolve: (v: number) => void) {
+        thens++;
+        resolve(42);
+      },
+    };
+    expect(await tool('q', () => query)).toBe(42);
+    expect(thens).toBe(1);
+    expect((await sdk.span('execute_tool q')).status.code).not.toBe(2);
+  });
+
+  it('ends every span it starts, even when an option getter throws', async () => {
+    let started = 0;
+    let ended = 0;
+    const counting: SpanProcessor = {
+      onStart: (_span: Span) => void started++,
+      onEnd: () => void ended++,
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    sdk = startTestSdk({ spanProcessors: [counting], content: { capture: true } });
+    const throwing = (base: object, key: string): never =>
+      Object.defineProperty({ ...base }, key, {
+        enumerable: true,
+        get() {
+          throw new Error(`getter ${key}`);
+        },
+      }) as never;
+    expect(tool('t', throwing({}, 'attributes'), () => 1)).toBe(1);
+    expect(tool('t', throwing({}, 'arguments'), () => 2)).toBe(2);
+    expect(workflow('w', throwing({}, 'attributes'), () => 3)).toBe(3);
+    expect(modelCall(throwing({ provider: 'p', model: 'm' }, 'input'), () => 4)).toBe(4);
+    expect(modelCall(throwing({ provider: 'p', model: 'm' }, 'attributes'), () => 5)).toBe(5);
+    await sdk.spans();
+    expect(ended).toBe(started);
   });
 });

@@ -17,10 +17,12 @@ const PATTERNS: readonly RegExp[] = [
   /\bAIza[0-9A-Za-z_-]{35}\b/g,
   // JSON Web Tokens.
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
-  // key=value / "key": "value" where the key names a secret.
-  /((?:api[_-]?key|secret|password|passwd|token|access[_-]?key|client[_-]?secret)["']?\s*[:=]\s*["']?)[^\s"',;&]{4,}/gi,
-  // E-mail addresses.
-  /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g,
+  // key=value / "key": "value" where the key names a secret; quotes may be escaped (\") when the text was
+  // an object serialized to JSON.
+  /((?:api[_-]?key|secret|password|passwd|token|access[_-]?key|client[_-]?secret)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)[^\s"'\\,;&]{4,}/gi,
+  // E-mail addresses. A match starts only where a run of local-part characters starts: tried at every
+  // character of a long run (hex, base64, ids) the scan is quadratic and blocks the host.
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g,
 ];
 
 export function scrubSecrets(text: string): string {
@@ -28,7 +30,7 @@ export function scrubSecrets(text: string): string {
   for (const pattern of PATTERNS) {
     out = out.replace(pattern, (_match: string, prefix: unknown) =>
       // The key=value pattern keeps its key so the reader knows what was removed.
-      typeof prefix === 'string' && /[:=]\s*["']?$/.test(prefix) ? `${prefix}${REDACTED}` : REDACTED,
+      typeof prefix === 'string' && /[:=]\s*(?:\\?["'])?$/.test(prefix) ? `${prefix}${REDACTED}` : REDACTED,
     );
   }
   return out;
