@@ -8,6 +8,7 @@ import { ProcessorMetrics } from '../../metrics/processor-metrics.ts';
 import type { DecodeResult } from '../../span.ts';
 import { commitEntry, readCheckpoint } from './checkpoint-store.ts';
 import { dlqMessage } from './dlq-message.ts';
+import { chunkByBytes } from './produce-chunks.ts';
 import { readTick, type TopicEncoding, tickMessage } from './tick.ts';
 
 export interface KafkaProcessorTopics {
@@ -35,7 +36,29 @@ export interface KafkaProcessorOptions {
    * Omitted or 0: stream time moves only with data.
    */
   idleTick?: { afterMs: number; encoding: TopicEncoding };
+  /**
+   * Most bytes (keys, values, headers) one produce request carries. The
+   * broker refuses a record batch larger than a topic's max.message.bytes
+   * (1 MiB by default), and a closing window can emit thousands of records:
+   * output goes out in requests of at most this size. Default 512 KiB.
+   */
+  maxSendBytes?: number;
+  /** The consumer's session timeout (kafkajs default 30 s). */
+  sessionTimeoutMs?: number;
 }
+
+const DEFAULT_MAX_SEND_BYTES = 512 * 1024;
+
+/**
+ * Commit errors that mean this member no longer owns its partitions: the
+ * group moved on (a rebalance while the batch ran, or the session expired).
+ */
+const MEMBERSHIP_LOST = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
 
 /**
  * The Kafka transport: one consumer in the group, one engine per assigned
@@ -63,10 +86,17 @@ export class KafkaProcessor {
   #joined = false;
   #crashed: Error | undefined;
   #onCrash: ((err: Error) => void) | undefined;
+  #stopping = false;
+  /** The batch being processed, which stop() lets finish (commit included) before leaving the group. */
+  #batchInHand: Promise<void> | undefined;
 
   constructor(options: KafkaProcessorOptions) {
     this.#o = options;
-    this.#consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs } : {}),
+    });
     this.#producer = options.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -116,7 +146,7 @@ export class KafkaProcessor {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.#eachBatch(payload),
+        eachBatch: (payload) => this.#runBatch(payload),
       });
       const idle = this.#o.idleTick;
       if (idle && idle.afterMs > 0)
@@ -133,8 +163,21 @@ export class KafkaProcessor {
   /** Finishes the batch in hand (emit, commit), leaves the group, disconnects all three clients. */
   async stop(): Promise<void> {
     this.#joined = false;
+    this.#stopping = true;
     this.#stopTicker();
+    // Before disconnecting: once kafkajs is stopping it skips commits without a word, so the batch in hand would be
+    // written but not committed (a restart would replay it).
+    await this.#batchInHand?.catch(() => {});
     await this.#disconnect();
+  }
+
+  #runBatch(payload: EachBatchPayload): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    const run = this.#eachBatch(payload);
+    this.#batchInHand = run;
+    return run.finally(() => {
+      if (this.#batchInHand === run) this.#batchInHand = undefined;
+    });
   }
 
   /**
@@ -165,7 +208,7 @@ export class KafkaProcessor {
     const dlq: Message[] = [];
     let last: string | undefined;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
+      if (!isRunning() || isStale() || this.#stopping) break;
       const offset = BigInt(message.offset);
       const next = engine.nextPosition;
       // Already in this engine's state (kafkajs re-fetched from the committed offset): skip, never count twice.
@@ -200,7 +243,20 @@ export class KafkaProcessor {
     // Also after a batch cut short by isRunning/isStale: the checkpoint never passes the last record processed.
     const checkpoint = engine.checkpoint();
     if (checkpoint) {
-      await this.#consumer.commitOffsets([commitEntry(topic, partition, checkpoint)]);
+      try {
+        await this.#consumer.commitOffsets([commitEntry(topic, partition, checkpoint)]);
+      } catch (err) {
+        const cause = rootCause(err);
+        if (typeof cause.type === 'string' && MEMBERSHIP_LOST.has(cause.type)) {
+          // Refused: the partition may be another member's now, and this engine is ahead of the last accepted
+          // commit. Drop it; the error as the broker gave it (kafkajs wraps it without its type) makes kafkajs
+          // rejoin, and whoever owns the partition rebuilds it from the checkpoint.
+          this.#o.logger.warn({ shard, err: cause }, 'commit refused: this member left the group; rejoining');
+          this.#dropStates();
+          throw cause;
+        }
+        throw err;
+      }
       this.#o.metrics.commits.inc();
     }
     await heartbeat();
@@ -228,7 +284,9 @@ export class KafkaProcessor {
         })),
       });
     if (dlq.length > 0) topicMessages.push({ topic: this.#o.topics.dlq, messages: dlq });
-    if (topicMessages.length > 0) await this.#producer.sendBatch({ topicMessages, acks: -1 });
+    // In order, one request after the other: the producer is idempotent with one request in flight.
+    for (const chunk of chunkByBytes(topicMessages, this.#o.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES))
+      await this.#producer.sendBatch({ topicMessages: chunk, acks: -1 });
   }
 
   #observeLag(batch: Batch, lastOffset: string): void {
@@ -240,6 +298,8 @@ export class KafkaProcessor {
     for (const e of this.#engines.values()) e.dispose();
     this.#engines.clear();
     this.#activity.clear();
+    // Partitions this member no longer owns must not go on reporting their last lag.
+    this.#o.metrics.lag.reset();
   }
 
   /**
@@ -291,6 +351,13 @@ export class KafkaProcessor {
     for (const e of this.#engines.values()) n += f(e);
     return n;
   }
+}
+
+/** The error at the end of a chain of `cause`s (kafkajs wraps the broker's error when it gives up retrying). */
+function rootCause(err: unknown): { type?: unknown; message?: unknown } {
+  let e = err as { cause?: unknown } | null | undefined;
+  for (let depth = 0; depth < 8 && e && typeof e === 'object' && e.cause; depth++) e = e.cause as typeof e;
+  return (e ?? {}) as { type?: unknown };
 }
 
 /** Waits for every promise, then fails with the first failure (all were attempted). */
