@@ -44,7 +44,8 @@ export class AlertService {
   readonly logger: Logger;
   readonly #files: StateFiles;
   readonly #now: () => number;
-  #baseUrl = 'http://localhost';
+  /** Where notifications link back to; the configured external URL, else set once the server listens. */
+  #baseUrl: string;
   readonly #persistence: StorePersistence;
   #timer: NodeJS.Timeout | undefined;
   #evaluating: Promise<void> = Promise.resolve();
@@ -53,6 +54,8 @@ export class AlertService {
   constructor(config: AlertsConfig, deps: AlertServiceDeps) {
     this.config = config;
     this.logger = deps.logger;
+    // Before restore() below: the alerts restored as firing are re-sent (Alertmanager) with these links.
+    this.#baseUrl = (config.server.externalUrl ?? 'http://localhost').replace(/\/+$/, '');
     this.#now = deps.now ?? Date.now;
     this.rules = deps.rules ?? loadRuleFile(config.rules.file);
     this.#files = new StateFiles(config.state.dir);
@@ -180,6 +183,9 @@ export class AlertService {
   }
 
   async #evaluateOnce(): Promise<AlertNotification[]> {
+    // Closed, the pager takes no notification: an evaluation now would move alerts on (a resolve forgotten) and
+    // save that, while nothing is sent.
+    if (this.#closed) return [];
     const now = this.#now();
     this.store.prune(now);
     const notifications = this.engine.evaluate(this.store, now);
@@ -218,17 +224,24 @@ export class AlertService {
     }, this.config.rules.evaluationInterval);
   }
 
-  /** Stops evaluating, writes the state, and lets deliveries under way finish (bounded). */
+  /**
+   * Stops evaluating, writes the state, and lets deliveries under way finish
+   * within the pager's drain time; what they did not deliver stays owed in
+   * the saved state.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    // Started first: an evaluation under way waits on its deliveries, which the drain bounds (then aborts), rather
+    // than on every retry of a channel that does not answer.
+    const drained = this.pager.close();
     await this.#evaluating;
     // A clean stop leaves a fresh snapshot and an empty journal: the next start reads one file.
     this.store.prune(this.#now());
     this.#persistence.compact();
     this.persistAlertState();
-    await this.pager.close();
+    await drained;
     this.persistAlertState();
   }
 }
