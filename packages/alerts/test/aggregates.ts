@@ -50,3 +50,13 @@ export function aggregate(spec: AggregateSpec): AggregateRecord {
     safety: spec.safety ?? {},
   };
 }
+
+/** The minute of 10 s windows ending at `endMs`: `ratio` of 100 search calls succeed in each. */
+export function searchMinute(endMs: number, ratio: number): AggregateRecord[] {
+  return Array.from({ length: 6 }, (_, i) =>
+    aggregate({
+      startMs: endMs - 60_000 + i * 10_000,
+      tools: { search: { calls: 100, successes: Math.round(100 * ratio) } },
+    }),
+  );
+}

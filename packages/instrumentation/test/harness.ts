@@ -3,8 +3,9 @@
  * reader, so tests read back exactly what would have been exported.
  */
 import type { DiagLogger } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
 import { type MetricData, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { start, type Telltale, type TelltaleOptions } from '../src/index.ts';
 
 class PullMetricReader extends MetricReader {
@@ -83,5 +84,18 @@ export function startTestSdk(options: TelltaleOptions = {}): TestSdk {
     async collectMetrics() {
       last = (await reader.collect()).resourceMetrics;
     },
+  };
+}
+
+/** An exporter that keeps what it is given, answering success at once. */
+export function arrayExporter(): SpanExporter & { spans: ReadableSpan[] } {
+  const spans: ReadableSpan[] = [];
+  return {
+    spans,
+    export: (batch, done) => {
+      spans.push(...batch);
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    shutdown: async () => {},
   };
 }

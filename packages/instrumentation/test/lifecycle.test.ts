@@ -1,19 +1,6 @@
-import { ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { start, stats, tool } from '../src/index.ts';
-
-function arrayExporter(): SpanExporter & { spans: ReadableSpan[] } {
-  const spans: ReadableSpan[] = [];
-  return {
-    spans,
-    export: (batch, done) => {
-      spans.push(...batch);
-      done({ code: ExportResultCode.SUCCESS });
-    },
-    shutdown: async () => {},
-  };
-}
+import { arrayExporter } from './harness.ts';
 
 const quiet = {
   metrics: { enabled: false },

@@ -5,27 +5,14 @@
  */
 import { createRequire } from 'node:module';
 import { type DiagLogger, diag } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { start, tool } from '../src/index.ts';
+import { arrayExporter } from './harness.ts';
 
 const require = createRequire(import.meta.url);
 const httpRequestPatched = (): boolean => isWrapped((require('node:http') as typeof import('node:http')).request);
-
-function arrayExporter(): SpanExporter & { spans: ReadableSpan[] } {
-  const spans: ReadableSpan[] = [];
-  return {
-    spans,
-    export: (batch, done) => {
-      spans.push(...batch);
-      done({ code: ExportResultCode.SUCCESS });
-    },
-    shutdown: async () => {},
-  };
-}
 
 function collectingLogger(messages: string[]): DiagLogger {
   const keep = (m: string) => messages.push(m);

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aggregate } from '../../test/aggregates.ts';
+import { searchMinute } from '../../test/aggregates.ts';
 import { startTestServer, type TestServer } from '../notify/testing/http-server.ts';
 import { createAlertService, type RunningAlertService } from '../service/create.ts';
 
@@ -51,14 +51,7 @@ function post(path: string, body: unknown, token: string | null = TOKEN) {
 }
 
 /** One minute of 10 s windows ending at the clock, `ratio` of 100 search calls succeeding in each. */
-function minuteOf(ratio: number) {
-  return Array.from({ length: 6 }, (_, i) =>
-    aggregate({
-      startMs: clock - 60_000 + i * 10_000,
-      tools: { search: { calls: 100, successes: Math.round(100 * ratio) } },
-    }),
-  );
-}
+const minuteOf = (ratio: number) => searchMinute(clock, ratio);
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'telltale-alerts-api-'));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aggregate } from '../../test/aggregates.ts';
+import { searchMinute } from '../../test/aggregates.ts';
 import { parseConfig } from '../config/load.ts';
 import type { AlertsConfigInput } from '../config/schema.ts';
 import { startTestServer, type TestServer } from '../notify/testing/http-server.ts';
@@ -60,14 +60,7 @@ const start = (channel: Record<string, unknown>): Promise<RunningAlertService> =
   createAlertService(config(channel), { now: () => clock });
 
 /** One minute of 10 s windows ending at the clock, `ratio` of 100 search calls succeeding in each. */
-function minuteOf(ratio: number) {
-  return Array.from({ length: 6 }, (_, i) =>
-    aggregate({
-      startMs: clock - 60_000 + i * 10_000,
-      tools: { search: { calls: 100, successes: Math.round(100 * ratio) } },
-    }),
-  );
-}
+const minuteOf = (ratio: number) => searchMinute(clock, ratio);
 
 const statuses = () => hook.requests.map((r) => (r.body as WebhookPayload).status);
 
