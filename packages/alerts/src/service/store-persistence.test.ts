@@ -60,6 +60,36 @@ describe('store persistence', () => {
     expect(new StorePersistence(dir, after, logger).restore(T0)).toEqual({ replayed: 3 });
   });
 
+  it('cuts a torn last line on restore, so what is appended after it survives the next crash', () => {
+    const store = newStore();
+    const p = new StorePersistence(dir, store, logger);
+    for (const r of records.slice(0, 3)) if (store.apply(r, T0) === 'applied') p.append(r);
+    p.flush();
+    appendFileSync(join(dir, 'store.journal'), JSON.stringify(records[3]).slice(0, 40));
+
+    // Second life: the torn record comes again from its source, with more; flushed (and committed); then a crash.
+    const second = newStore();
+    const p2 = new StorePersistence(dir, second, logger);
+    expect(p2.restore(T0)).toEqual({ replayed: 3 });
+    for (const r of records.slice(3, 6)) if (second.apply(r, T0) === 'applied') p2.append(r);
+    p2.flush();
+
+    const third = newStore();
+    expect(new StorePersistence(dir, third, logger).restore(T0)).toEqual({ replayed: 6 });
+    expect(calls(third)).toBe(42);
+  });
+
+  it('refuses a journal with a bad whole line, even the last: only a line cut short by a crash is expected', () => {
+    const store = newStore();
+    const p = new StorePersistence(dir, store, logger);
+    for (const r of records.slice(0, 3)) if (store.apply(r, T0) === 'applied') p.append(r);
+    p.flush();
+    appendFileSync(join(dir, 'store.journal'), 'not json at all\n');
+    expect(() => new StorePersistence(dir, newStore(), logger).restore(T0)).toThrow(
+      /store.journal line 4 is not an aggregate/,
+    );
+  });
+
   it('compacts into a snapshot and an empty journal; replaying lines the snapshot holds is harmless', () => {
     const store = newStore();
     const p = new StorePersistence(dir, store, logger, { compactBytes: 2_000 });

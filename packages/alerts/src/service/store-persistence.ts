@@ -1,4 +1,15 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { type AggregateRecord, aggregateRecordSchema } from '@telltale/conventions';
 import type { Logger } from 'pino';
@@ -43,24 +54,30 @@ export class StorePersistence {
     }
     let replayed = 0;
     if (existsSync(this.journalPath)) {
-      const text = readFileSync(this.journalPath, 'utf8');
-      this.#journalBytes = Buffer.byteLength(text);
-      const lines = text.split('\n');
+      const bytes = readFileSync(this.journalPath);
+      // Whole lines end in a newline; what follows the last one is a crash mid-append, whose batch was never
+      // committed (it comes again). Only that tail may be unreadable: any other bad line is corruption.
+      const whole = bytes.lastIndexOf(0x0a) + 1;
+      const lines = bytes.subarray(0, whole).toString('utf8').split('\n');
       lines.forEach((line, i) => {
         if (line === '') return;
         let parsed: AggregateRecord;
         try {
           parsed = aggregateRecordSchema.parse(JSON.parse(line));
         } catch (err) {
-          // A torn last line is what a crash mid-append leaves: its batch was never committed, so it comes again.
-          if (i >= lines.length - 2) {
-            this.#logger.warn({ line: i + 1 }, 'store journal ends in a torn line; ignored');
-            return;
-          }
           throw new StateFileError(`${this.journalPath} line ${i + 1} is not an aggregate: ${(err as Error).message}`);
         }
         if (this.#store.apply(parsed, nowMs) === 'applied') replayed++;
       });
+      if (whole < bytes.length) {
+        this.#logger.warn(
+          { line: lines.length, bytes: bytes.length - whole },
+          'store journal ends in a torn line; cut',
+        );
+        // Cut before anything is appended: a line appended to the fragment would be glued to it.
+        this.#truncateJournal(whole);
+      }
+      this.#journalBytes = whole;
     }
     return { replayed };
   }
@@ -80,8 +97,21 @@ export class StorePersistence {
     const data = this.#buffer.join('');
     const fd = openSync(this.journalPath, 'a');
     try {
-      writeSync(fd, data);
-      fsyncSync(fd);
+      const size = fstatSync(fd).size;
+      try {
+        // writeFileSync on a descriptor writes until all is written (writeSync may write part).
+        writeFileSync(fd, data);
+        fsyncSync(fd);
+      } catch (err) {
+        // Nothing half-written may stay: the next flush would append after a fragment. The buffer is kept.
+        try {
+          ftruncateSync(fd, size);
+          fsyncSync(fd);
+        } catch {
+          // The error below says what failed; restore() cuts a torn tail in any case.
+        }
+        throw err;
+      }
     } finally {
       closeSync(fd);
     }
@@ -99,6 +129,16 @@ export class StorePersistence {
     if (existsSync(this.journalPath)) truncateSync(this.journalPath, 0);
     this.#buffer = [];
     this.#journalBytes = 0;
+  }
+
+  #truncateJournal(length: number): void {
+    const fd = openSync(this.journalPath, 'r+');
+    try {
+      ftruncateSync(fd, length);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   journalBytes(): number {
