@@ -199,6 +199,11 @@ describe('decodeOtlpJson', () => {
     ).toMatch(/expected an int64 .* at .*attributes\[0\]\.value\.intValue/);
     expect(reason(decode(envelope({ ...base, attributes: [{ key: 7 }] })))).toMatch(/attributes\[0\]\.key/);
     expect(reason(decode(envelope({ ...base, status: { code: 1.5 } })))).toMatch(/status\.code/);
+    // Names of Object.prototype's members are no status names.
+    for (const code of ['toString', 'constructor', '__proto__'])
+      expect(reason(decode(envelope({ ...base, status: { code } })))).toMatch(/status\.code/);
+    expect(reason(decode(envelope({ ...base, traceId: '0'.repeat(32) })))).toMatch(/all zeroes.*traceId/);
+    expect(reason(decode(envelope({ ...base, spanId: '0'.repeat(16) })))).toMatch(/all zeroes.*spanId/);
     expect(
       reason(decode(envelope(base, { attributes: [{ key: 'service.name', value: { stringValue: 3 } }] }))),
     ).toMatch(/resource\.attributes\[0\]\.value\.stringValue/);

@@ -134,13 +134,15 @@ function readResourceSpans(v: unknown, path: string, spans: Span[]): void {
 
 function readSpan(v: unknown, path: string): Span {
   const o = asObject(v, path);
-  const traceId = hexId(get(o, 'traceId', 'trace_id'), 32, `${path}.traceId`);
-  const spanId = hexId(get(o, 'spanId', 'span_id'), 16, `${path}.spanId`);
+  const traceId = nonZero(hexId(get(o, 'traceId', 'trace_id'), 32, `${path}.traceId`), `${path}.traceId`);
+  const spanId = nonZero(hexId(get(o, 'spanId', 'span_id'), 16, `${path}.spanId`), `${path}.spanId`);
   const parentRaw = get(o, 'parentSpanId', 'parent_span_id');
-  const parentSpanId =
+  const parentHex =
     parentRaw === undefined || parentRaw === null || parentRaw === ''
       ? ''
       : hexId(parentRaw, 16, `${path}.parentSpanId`);
+  // An all-zero parent is no parent (an invalid id), as the protobuf decoder reads it too.
+  const parentSpanId = ZEROS.test(parentHex) ? '' : parentHex;
   const endRaw = get(o, 'endTimeUnixNano', 'end_time_unix_nano');
   const endTimeMs = endRaw === undefined || endRaw === null ? 0 : nanosToMillis(endRaw, `${path}.endTimeUnixNano`);
   const span = newSpan(traceId, spanId, parentSpanId, endTimeMs, readStatus(o.status, `${path}.status`));
@@ -197,7 +199,8 @@ function readStatus(v: unknown, path: string): 0 | 1 | 2 {
   if (v === undefined || v === null) return 0;
   const code = asObject(v, path).code;
   if (code === undefined || code === null) return 0;
-  if (typeof code === 'string' && code in STATUS_NAMES) return STATUS_NAMES[code]!;
+  // Own keys only: `in` would also take Object.prototype's (toString, constructor) for status names.
+  if (typeof code === 'string' && Object.hasOwn(STATUS_NAMES, code)) return STATUS_NAMES[code]!;
   if (typeof code !== 'number' || !Number.isInteger(code))
     fail(`expected an integer status code, got ${describe(code)}`, `${path}.code`);
   // A code from a future version of the enum is not an error this processor can act on.
@@ -208,6 +211,14 @@ function hexId(v: unknown, chars: number, path: string): string {
   if (typeof v !== 'string') fail(`expected a ${chars}-character hex id, got ${describe(v)}`, path);
   const id = normalizeHexId(v, chars);
   if (id === undefined) fail(`expected a ${chars}-character hex id, got ${describe(v)}`, path);
+  return id;
+}
+
+const ZEROS = /^0+$/;
+
+/** trace.proto: a trace or span id of all zeroes is invalid, as one of another length is. */
+function nonZero(id: string, path: string): string {
+  if (ZEROS.test(id)) fail('the id is all zeroes, which OTLP makes invalid', path);
   return id;
 }
 

@@ -306,6 +306,21 @@ describe('decodeOtlpProto', () => {
     expect(ok(decodeOtlpProto(rawSpan(w.len(15, w.varint(3, 1)))))[0]?.statusCode).toBe(1);
   });
 
+  it('refuses all-zero trace and span ids (invalid in OTLP), and reads an all-zero parent as none', () => {
+    const zeroTrace = w.len(1, w.len(2, w.len(2, w.cat(w.len(1, Buffer.alloc(16)), w.len(2, Buffer.alloc(8, 1))))));
+    expect(reason(decodeOtlpProto(zeroTrace))).toMatch(/trace_id is all zeroes.*spans\[0\]/);
+    const zeroSpan = w.len(1, w.len(2, w.len(2, w.cat(w.len(1, Buffer.alloc(16, 1)), w.len(2, Buffer.alloc(8))))));
+    expect(reason(decodeOtlpProto(zeroSpan))).toMatch(/span_id is all zeroes/);
+    expect(ok(decodeOtlpProto(rawSpan(w.len(4, Buffer.alloc(8)))))[0]?.parentSpanId).toBe('');
+  });
+
+  it('merges a second status field into the first, as protobuf merges a repeated message', () => {
+    // status { code: ERROR } then status { message: "…" }: the code stays.
+    const twice = rawSpan(w.len(15, w.varint(3, 2)), w.len(15, w.len(2, Buffer.from('timed out'))));
+    expect(ok(decodeOtlpProto(twice))[0]?.statusCode).toBe(2);
+    expect(ok(decodeOtlpProto(rawSpan(w.len(15, w.varint(3, 2)), w.len(15, w.varint(3, 1)))))[0]?.statusCode).toBe(1);
+  });
+
   it('answers a failure, not an exception, even for input that is not bytes at all', () => {
     expect(reason(decodeOtlpProto('not bytes' as unknown as Uint8Array))).toMatch(
       /^protobuf: unexpected decoder error/,
@@ -321,7 +336,7 @@ describe('decodeOtlpProto', () => {
     expect(reason(decodeOtlpProto(shortTrace))).toMatch(
       /trace_id is 3 bytes, expected 16 at byte \d+ in TracesData\.resource_spans\[0\]\.scope_spans\[0\]\.spans\[0\]/,
     );
-    const noSpanId = w.len(1, w.len(2, w.len(2, w.len(1, Buffer.alloc(16)))));
+    const noSpanId = w.len(1, w.len(2, w.len(2, w.len(1, Buffer.alloc(16, 1)))));
     expect(reason(decodeOtlpProto(noSpanId))).toMatch(/span has no span_id/);
     expect(reason(decodeOtlpProto(rawSpan(w.len(4, Buffer.alloc(5)))))).toMatch(/parent_span_id is 5 bytes/);
   });

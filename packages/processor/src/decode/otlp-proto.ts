@@ -211,6 +211,7 @@ function readSpan(end: number): Span {
         if (wt !== LEN) r.wrongType('trace_id', wt, LEN);
         const e = r.lengthEnd(end);
         if (e - r.pos !== 16) r.fail(`trace_id is ${e - r.pos} bytes, expected 16`);
+        if (allZero(r.view, r.pos, 16)) r.fail('trace_id is all zeroes, which OTLP makes invalid');
         traceStart = r.pos;
         r.pos = e;
         break;
@@ -219,6 +220,7 @@ function readSpan(end: number): Span {
         if (wt !== LEN) r.wrongType('span_id', wt, LEN);
         const e = r.lengthEnd(end);
         if (e - r.pos !== 8) r.fail(`span_id is ${e - r.pos} bytes, expected 8`);
+        if (allZero(r.view, r.pos, 8)) r.fail('span_id is all zeroes, which OTLP makes invalid');
         spanStart = r.pos;
         r.pos = e;
         break;
@@ -228,7 +230,8 @@ function readSpan(end: number): Span {
         const e = r.lengthEnd(end);
         const len = e - r.pos;
         if (len !== 8 && len !== 0) r.fail(`parent_span_id is ${len} bytes, expected 8 or 0`);
-        parentStart = len === 8 ? r.pos : -1;
+        // An all-zero parent is no parent (an invalid id).
+        parentStart = len === 8 && !allZero(r.view, r.pos, 8) ? r.pos : -1;
         r.pos = e;
         break;
       }
@@ -252,7 +255,8 @@ function readSpan(end: number): Span {
         if (wt !== LEN) r.wrongType('status', wt, LEN);
         at.part = STATUS;
         at.index = -1;
-        span.statusCode = readStatus(r.lengthEnd(end));
+        // A second status field merges into the first (protobuf): a code it leaves out stays.
+        span.statusCode = readStatus(r.lengthEnd(end), span.statusCode);
         break;
       default:
         r.skip(wt, field, end);
@@ -341,8 +345,8 @@ function readSpanAttribute(span: Span, end: number): void {
   else setSpanTokens(span, id, attrs.number);
 }
 
-function readStatus(end: number): 0 | 1 | 2 {
-  let code = 0;
+function readStatus(end: number, previous: 0 | 1 | 2): 0 | 1 | 2 {
+  let code = -1;
   while (r.pos < end) {
     const tag = r.tag(end);
     if (tag >>> 3 === 3) {
@@ -350,8 +354,14 @@ function readStatus(end: number): 0 | 1 | 2 {
       code = r.varint(end);
     } else r.skip(tag & 7, tag >>> 3, end);
   }
+  if (code === -1) return previous;
   // A code from a future version of the enum is not an error this processor can act on.
   return code === 1 || code === 2 ? code : 0;
+}
+
+function allZero(view: DataView, at: number, bytes: 8 | 16): boolean {
+  for (let o = 0; o < bytes; o += 4) if (view.getInt32(at + o, true) !== 0) return false;
+  return true;
 }
 
 /** Keeps `telltale.safety` events only; others are skipped after reading their name. */

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { gzipSync, zstdCompressSync } from 'node:zlib';
+import zlib, { gzipSync, zstdCompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BadRequestType,
@@ -232,6 +232,21 @@ describe('the OTLP/HTTP receiver', () => {
     const br = await send({ headers: { ...PROTO, 'content-encoding': 'br' }, body: protoBody });
     expect(br.status).toBe(415);
     expect(rpcStatus(br).message).toMatch(/unsupported Content-Encoding "br"/);
+  });
+
+  it('answers 415, not a retryable 503, for zstd on a Node.js without it (before 22.15)', async () => {
+    const own = Object.getOwnPropertyDescriptor(zlib, 'createZstdDecompress');
+    Object.defineProperty(zlib, 'createZstdDecompress', { value: undefined, configurable: true, writable: true });
+    try {
+      const reply = await send({
+        headers: { ...PROTO, 'content-encoding': 'zstd' },
+        body: zstdCompressSync(protoBody),
+      });
+      expect(reply.status).toBe(415);
+      expect(rpcStatus(reply).message).toMatch(/unsupported Content-Encoding "zstd"/);
+    } finally {
+      if (own) Object.defineProperty(zlib, 'createZstdDecompress', own);
+    }
   });
 
   it('answers 405 with Allow: POST for another method', async () => {

@@ -20,7 +20,8 @@ function decompressorFor(encoding: string): Transform | undefined | null {
     case 'deflate':
       return zlib.createInflate();
     case 'zstd':
-      return zlib.createZstdDecompress();
+      // Node.js 22.15+ and 23.8+: on an older one zstd is a coding this receiver cannot undo (415, not a failure).
+      return typeof zlib.createZstdDecompress === 'function' ? zlib.createZstdDecompress() : null;
     default:
       return null;
   }
