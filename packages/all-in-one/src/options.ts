@@ -1,4 +1,4 @@
-import { envBool, envList } from '@telltale/config';
+import { envBool, envList, envNumber } from '@telltale/config';
 import { TOOL_NAMES } from '@telltale/example-support-assistant';
 import { z } from 'zod';
 
@@ -9,8 +9,8 @@ import { z } from 'zod';
  * two minutes of `npm start`.
  */
 
-const port = z.coerce.number().int().min(0).max(65535);
-const seconds = z.coerce.number().nonnegative();
+const port = envNumber(z.number().int().min(0).max(65535));
+const seconds = envNumber(z.number().nonnegative());
 
 export const allInOneOptionsSchema = z
   .object({
@@ -23,21 +23,21 @@ export const allInOneOptionsSchema = z
     /** Run the demo workload. Off: a single-node telltale any OTel-instrumented service can send to. */
     demo: envBool.default(true),
     /** Demo requests per second. */
-    demoRate: z.coerce.number().positive().max(1000).default(5),
+    demoRate: envNumber(z.number().positive().max(1000)).default(5),
     demoTenants: envList.default(['acme', 'globex', 'initech']),
     /** The demo tool that fails, when, how badly, and when it recovers (seconds from start). */
     demoTool: z.enum(TOOL_NAMES).default('lookup_order'),
-    demoFailureRate: z.coerce.number().gt(0).max(1).default(1),
+    demoFailureRate: envNumber(z.number().gt(0).max(1)).default(1),
     failAfter: seconds.default(30),
     /** 0 = never recovers. */
     recoverAfter: seconds.default(60),
     /** Rule file; default rules/demo.yaml with the demo, the alert service's default rules without. */
     rules: z.string().min(1).optional(),
     /** Event-time window of the processor engine, and its grace for late spans. */
-    windowMs: z.coerce.number().int().positive().default(5000),
-    graceMs: z.coerce.number().int().nonnegative().default(5000),
+    windowMs: envNumber(z.number().int().positive()).default(5000),
+    graceMs: envNumber(z.number().int().nonnegative()).default(5000),
     /** How often rules are evaluated. */
-    evaluationIntervalMs: z.coerce.number().int().positive().default(2000),
+    evaluationIntervalMs: envNumber(z.number().int().positive()).default(2000),
     /** Alert state (survives restarts: no second page for a paged incident). */
     stateDir: z.string().min(1).optional(),
     /** Pager channels besides the console: any of them, each when given. */

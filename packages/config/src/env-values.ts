@@ -24,3 +24,16 @@ export const envList = z.preprocess(
       : v,
   z.array(z.string().min(1)).min(1),
 );
+
+/** Decimal text a number may be written as: digits, a point, an exponent. Not hex, not blank. */
+const NUMBER_TEXT = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?\s*$/i;
+
+/**
+ * A number checked by `schema`, given as a number or as decimal text.
+ * z.coerce.number() would read blank text (an env variable set to '') as 0,
+ * a port of 0 as "any port", and `true` as 1; here those fail, naming the
+ * field.
+ */
+export function envNumber<T extends z.ZodType<number>>(schema: T) {
+  return z.preprocess((v) => (typeof v === 'string' && NUMBER_TEXT.test(v) ? Number(v) : v), schema);
+}

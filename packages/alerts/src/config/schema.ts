@@ -1,11 +1,11 @@
-import { envBool, envList } from '@telltale/config';
+import { envBool, envList, envNumber } from '@telltale/config';
 import { DEFAULT_AGGREGATES_TOPIC } from '@telltale/conventions';
 import { kafkaSaslSchema, kafkaSecurityEnvVars, kafkaSslSchema } from '@telltale/kafka';
 import { z } from 'zod';
 import { durationSchema } from '../duration.ts';
 import { channelSchema, checkChannelRefs, routeSchema } from './channels.ts';
 
-const positive = (def: number) => z.coerce.number().int().positive().default(def);
+const positive = (def: number) => envNumber(z.number().int().positive()).default(def);
 /** Env gives durations as text; numbers in text are milliseconds. */
 const duration = (def: number) =>
   z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), durationSchema).default(def);
@@ -55,7 +55,7 @@ export const alertsConfigSchema = z
     server: z
       .object({
         host: z.string().min(1).default('0.0.0.0'),
-        port: z.coerce.number().int().min(0).max(65535).default(9465),
+        port: envNumber(z.number().int().min(0).max(65535)).default(9465),
         /** Bearer token for endpoints that change state; without one they answer 403. */
         token: z.string().min(16, 'at least 16 characters').optional(),
         /** Base URL of this service as users reach it, for generatorURL links. Default http://<host>:<port>. */

@@ -10,7 +10,8 @@ import { startPagerLog } from './server.ts';
  * pino JSON on stderr.
  */
 const port = (v: string): number => {
-  const n = Number(v);
+  // Number('') is 0, "any port": blank text is no port number.
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0-65535');
   return n;
 };

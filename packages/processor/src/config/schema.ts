@@ -1,4 +1,4 @@
-import { envList } from '@telltale/config';
+import { envList, envNumber } from '@telltale/config';
 import {
   DEFAULT_AGGREGATES_TOPIC,
   DEFAULT_DLQ_TOPIC,
@@ -10,8 +10,8 @@ import { z } from 'zod';
 import { DEFAULT_MAX_INPUT_BYTES, ENCODINGS } from '../decode/decoders.ts';
 import { DEFAULT_LIMITS, ENGINE_DEFAULTS } from '../engine/options.ts';
 
-const ms = (def: number) => z.coerce.number().int().nonnegative().default(def);
-const positive = (def: number) => z.coerce.number().int().positive().default(def);
+const ms = (def: number) => envNumber(z.number().int().nonnegative()).default(def);
+const positive = (def: number) => envNumber(z.number().int().positive()).default(def);
 
 /** The whole processor configuration; every default is here, beside its field. */
 export const processorConfigSchema = z
@@ -81,7 +81,7 @@ export const processorConfigSchema = z
       .object({
         /** /metrics, /healthz and /readyz. */
         host: z.string().min(1).default('0.0.0.0'),
-        port: z.coerce.number().int().min(0).max(65535).default(9464),
+        port: envNumber(z.number().int().min(0).max(65535)).default(9464),
       })
       .prefault({}),
     log: z
