@@ -22,6 +22,29 @@ describe('price table', () => {
     expect(table.lookup('p', 'm', at('2025-03-01T00:00:00Z'))?.input).toBe(500_000n);
   });
 
+  it('reads a valid-from date-time without a zone as UTC, whatever the host time zone', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const noon = new PriceTable([
+        { provider: 'p', model: 'm', validFrom: '2025-06-01T12:00:00', usdPerMillion: { input: '1', output: '1' } },
+        {
+          provider: 'p',
+          model: 'z',
+          validFrom: '2025-06-01T12:00:00+02:00',
+          usdPerMillion: { input: '1', output: '1' },
+        },
+      ]);
+      expect(noon.lookup('p', 'm', at('2025-06-01T11:59:59.999Z'))).toBeUndefined();
+      expect(noon.lookup('p', 'm', at('2025-06-01T12:00:00Z'))?.input).toBe(1_000_000n);
+      // An offset given is kept.
+      expect(noon.lookup('p', 'z', at('2025-06-01T10:00:00Z'))?.input).toBe(1_000_000n);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('converts USD per million tokens to exact picodollars per token and refuses sub-picodollar prices', () => {
     expect(usdPerMillionToPicoPerToken('0.0375', 'x')).toBe(37_500n);
     expect(usdPerMillionToPicoPerToken(0.15, 'x')).toBe(150_000n);

@@ -119,8 +119,12 @@ export class PriceTable {
   }
 }
 
+/** A date-time with a zone: Z or an offset at its end. Without one, Date.parse would read the host's local time. */
+const ZONED = /(Z|[+-]\d{2}:?\d{2})$/i;
+
 function parseValidFrom(s: string, where: string): number {
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s;
+  // UTC when no zone is given, so every replica prices a call alike whatever its time zone.
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s.includes('T') && !ZONED.test(s) ? `${s}Z` : s;
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) throw new PriceTableError(`${where}.validFrom: not an ISO 8601 date: ${JSON.stringify(s)}`);
   return ms;

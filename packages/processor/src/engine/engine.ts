@@ -63,7 +63,7 @@ export class Engine {
   };
   /** Each open trace's hint: the window and key its spans last counted in, where its workflow nearly always counts too. */
   readonly #traces: TraceStore<Window>;
-  readonly #finishDue = (slot: TraceSlot, dueMs: number): void => this.#finish(slot, dueMs);
+  readonly #finishDue = (slot: TraceSlot): void => this.#finish(slot);
   #aggregates: AggregateRecord[] = [];
   #safetyEvents: SafetyEventRecord[] = [];
 
@@ -323,7 +323,6 @@ export class Engine {
           0,
           0,
           mark,
-          this.#streamTimeMs,
           undefined,
           -1,
         );
@@ -344,7 +343,7 @@ export class Engine {
       );
     else if (role !== 'model' && !traces.addLink(trace, span.spanId, span.parentSpanId))
       this.counters.overflow.trace_spans++;
-    if (role === 'model') traces.addSpend(trace, span.parentSpanId, picoUsd);
+    if (role === 'model') traces.addSpend(trace, span.spanId, span.parentSpanId, picoUsd);
     if (hasFallback) traces.addFallback(trace, span.spanId, span.parentSpanId);
   }
 
@@ -361,15 +360,14 @@ export class Engine {
     if (closing) for (const w of closing) this.#emit(w);
   }
 
-  /** Adds a finished (already taken) trace's workflows to their windows, as of stream time `atMs` (when it was due). */
-  #finish(slot: TraceSlot, atMs: number): void {
+  /** Adds a finished (already taken) trace's workflows to their windows. */
+  #finish(slot: TraceSlot): void {
     const traces = this.#traces;
     if (traces.workflowCount(slot) === 0) {
       this.counters.orphanTraces++;
       return;
     }
     const mark = traces.first(slot);
-    const at = Math.min(atMs, this.#streamTimeMs);
     const hint = traces.hint(slot);
     const hintKey = hint ? traces.hintIndex(slot) : -1;
     traces.joined(slot, (service, workflow, tenant, endMs, outcome, withFallback, pico, pricedCalls, unpricedCalls) =>
@@ -384,7 +382,6 @@ export class Engine {
         pricedCalls,
         unpricedCalls,
         mark,
-        at,
         hint,
         hintKey,
       ),
@@ -392,9 +389,10 @@ export class Engine {
   }
 
   /**
-   * Adds a workflow to the window of its end. `atMs` is the stream time the
-   * contribution belongs to: a trace due before a jump in stream time still
-   * makes its window. (Positional, not an options object: once per workflow.)
+   * Adds a workflow to the window of its end, unless that window has left the
+   * store. A trace is due no later than the close of its first workflow's
+   * window and is finished before windows close, so its workflows find their
+   * windows open. (Positional, not an options object: once per workflow.)
    */
   #addWorkflow(
     service: string,
@@ -407,14 +405,13 @@ export class Engine {
     pricedCalls: number,
     unpricedCalls: number,
     mark: Mark,
-    atMs: number,
     /** A window and key id likely to be this workflow's (its trace's hint). */
     likely: Window | undefined,
     likelyKey: number,
   ): void {
     const start = windowStart(this.#spec, endMs);
     const end = start + this.#spec.sizeMs;
-    if (end <= this.#windows.closedEndMs(atMs)) {
+    if (end <= this.#windows.takenEndMs) {
       this.counters.lateWorkflows++;
       return;
     }

@@ -122,4 +122,66 @@ describe('trace join', () => {
       expect(out.reduce((n, r) => n + r.workflows.success, 0)).toBe(1);
     }
   });
+
+  it('reaches the workflow above a model call from the spans under it (a tool call the model made)', () => {
+    const A = `${'0'.repeat(15)}a`;
+    const B = `${'0'.repeat(15)}b`;
+    const CALL = 'c'.repeat(16);
+    const spans = [
+      workflowSpan({ traceId: T, spanId: A, workflow: 'first', endTimeMs: 1_000 }),
+      workflowSpan({ traceId: T, spanId: B, workflow: 'second', endTimeMs: 2_000 }),
+      modelSpan({ traceId: T, spanId: CALL, parentSpanId: B, workflow: 'second', endTimeMs: 1_500, costUsd: 0.5 }),
+      // Under the model call, not under a workflow directly: without the model call as a link they went to
+      // the earliest-ending workflow (first).
+      modelSpan({
+        traceId: T,
+        spanId: 'd'.repeat(16),
+        parentSpanId: CALL,
+        workflow: 'second',
+        endTimeMs: 1_400,
+        costUsd: 1,
+      }),
+      span({
+        traceId: T,
+        spanId: 'e'.repeat(16),
+        parentSpanId: CALL,
+        workflow: 'second',
+        endTimeMs: 1_450,
+        safetyEvents: [safetyEvent()],
+      }),
+    ];
+    for (const order of permutations(spans)) {
+      const out = runRecords(order.map((s) => [s]));
+      const wf = (name: string) => out.find((r) => r.key.workflow === name && r.workflows.success === 1);
+      expect(wf('second')?.workflowCost.picoUsd).toBe(1_500_000_000_000n.toString());
+      expect(wf('second')?.workflowsWithFallback).toBe(1);
+      expect(wf('first')?.workflowCost.picoUsd).toBe('0');
+      expect(wf('first')?.workflowsWithFallback).toBe(0);
+    }
+  });
+
+  it('counts every workflow of a trace whose workflows end in two windows, with its spend', () => {
+    // Due at the close of the first workflow's window (20 s), which closes right after: both still count.
+    const records: Span[][] = [
+      [
+        span({ traceId: T, spanId: WF, endTimeMs: 8_000, workflow: 'answer' }),
+        workflowSpan({ traceId: T, spanId: AGENT, parentSpanId: WF, workflow: 'first', endTimeMs: 9_000 }),
+        modelSpan({
+          traceId: T,
+          spanId: 'c'.repeat(16),
+          parentSpanId: AGENT,
+          workflow: 'first',
+          endTimeMs: 8_500,
+          costUsd: 2,
+        }),
+      ],
+      [workflowSpan({ traceId: T, spanId: 'd'.repeat(16), parentSpanId: WF, workflow: 'second', endTimeMs: 16_000 })],
+      [span({ traceId: 'e'.repeat(32), endTimeMs: 20_000 })],
+    ];
+    const out = runRecords(records);
+    const first = out.find((r) => r.key.workflow === 'first' && r.window.startMs === 0);
+    expect(first?.workflows.success).toBe(1);
+    expect(first?.workflowCost.picoUsd).toBe(2_000_000_000_000n.toString());
+    expect(out.find((r) => r.key.workflow === 'second')?.workflows.success).toBe(1);
+  });
 });

@@ -46,7 +46,7 @@ describe('TraceStore', () => {
     const s = store();
     const first = s.open('c'.repeat(32), mark(1n), 10);
     s.addWorkflow(first, '1'.repeat(16), '', 10, 'svc', 'wf', 'tenant', 'success');
-    s.addSpend(first, '1'.repeat(16), 5);
+    s.addSpend(first, '4'.repeat(16), '1'.repeat(16), 5);
     s.addFallback(first, '2'.repeat(16), '1'.repeat(16));
     s.take(first, () => {}, 0);
     const next = s.open('d'.repeat(32), mark(2n), 20);
@@ -137,8 +137,11 @@ describe('TraceStore against a plain model of each trace', () => {
         const parentSpanId = spanId();
         // Amounts near 2^53, and now and then a bigint, so sums cross into the bigint part.
         const pico = r() < 0.1 ? undefined : r() < 0.05 ? 2n ** 60n : Math.floor(r() * 2 ** 51);
-        s.addSpend(m.slot, parentSpanId, pico);
+        const own = spanId();
+        s.addSpend(m.slot, own, parentSpanId, pico);
         m.trace.spend.push({ parentSpanId, pico });
+        // A model call links the spans under it to the workflow above it.
+        m.trace.links.push(own, parentSpanId);
       } else if (op < 0.65) {
         const a = { spanId: spanId(), parentSpanId: r() < 0.2 ? '' : spanId() };
         const kept = s.addLink(m.slot, a.spanId, a.parentSpanId);

@@ -234,9 +234,13 @@ export class TraceStore<H = never> {
     this.#due.update(slot, this.#dueOf(slot));
   }
 
-  /** A model call's cost, undefined when unpriced; model calls are never workflow spans, so only the parent is kept. */
-  addSpend(slot: TraceSlot, parentSpanId: string, pico: Pico | undefined): void {
-    const e = this.#append(slot, pico === undefined ? UNPRICED : PRICED, '', parentSpanId);
+  /**
+   * A model call's cost, undefined when unpriced. Its own id is kept too: it
+   * links the spans under it (a tool call a model asked for) to the
+   * workflow above it.
+   */
+  addSpend(slot: TraceSlot, spanId: string, parentSpanId: string, pico: Pico | undefined): void {
+    const e = this.#append(slot, pico === undefined ? UNPRICED : PRICED, spanId, parentSpanId);
     const num = this.#num;
     const r = slot * NUM;
     if (pico === undefined) {
@@ -355,10 +359,14 @@ export class TraceStore<H = never> {
       const kind = eNum[e * E_NUM + E_KIND];
       const spanId = eStr[e * E_STR] as string;
       const parentSpanId = eStr[e * E_STR + 1] as string;
-      if (kind === PRICED)
-        spend.push({ parentSpanId, pico: this.#eBig.get(e) ?? (eNum[e * E_NUM + E_PICO] as number) });
-      else if (kind === UNPRICED) spend.push({ parentSpanId, pico: undefined });
-      else if (kind === FALLBACK) fallbacks.push({ spanId, parentSpanId });
+      if (kind === PRICED || kind === UNPRICED) {
+        spend.push({
+          parentSpanId,
+          pico: kind === UNPRICED ? undefined : (this.#eBig.get(e) ?? (eNum[e * E_NUM + E_PICO] as number)),
+        });
+        // A model call is a link too: spans under it reach the workflow above it through it.
+        if (spanId !== '') links.push(spanId, parentSpanId);
+      } else if (kind === FALLBACK) fallbacks.push({ spanId, parentSpanId });
       else links.push(spanId, parentSpanId);
     }
     for (const j of joinWorkflows({ workflows, spend, fallbacks, links }))

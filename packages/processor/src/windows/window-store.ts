@@ -31,6 +31,8 @@ export class WindowStore {
   readonly #windows = new Map<number, Window>();
   /** The earliest end of an open window (+Infinity when none): most calls to takeClosed close nothing and stop here. */
   #earliestEndMs = Number.POSITIVE_INFINITY;
+  /** The end of the newest window taken out as closed (takeClosed, takeAll); -Infinity when none. */
+  #takenEndMs = Number.NEGATIVE_INFINITY;
   /** The window last returned while open; dropped whenever a window leaves the store. */
   #last: Window | undefined;
   #forceClosing = false;
@@ -61,6 +63,16 @@ export class WindowStore {
   /** Windows ending at or before this are closed, at stream time `streamTimeMs`. */
   closedEndMs(streamTimeMs: number): number {
     return Math.max(this.forcedClosedEndMs, streamTimeMs - this.spec.graceMs);
+  }
+
+  /**
+   * Windows ending at or before this have left the store (closed and taken,
+   * or closed early by the cap). A window whose close time stream time has
+   * just reached is still here until takeClosed: what finishes first (the
+   * traces due then) still counts in it.
+   */
+  get takenEndMs(): number {
+    return Math.max(this.forcedClosedEndMs, this.#takenEndMs);
   }
 
   /**
@@ -112,6 +124,7 @@ export class WindowStore {
     if (!closing) return undefined;
     closing.sort((a, b) => a.startMs - b.startMs);
     for (const w of closing) this.#windows.delete(w.startMs);
+    this.#takenEndMs = Math.max(this.#takenEndMs, (closing[closing.length - 1] as Window).endMs);
     this.#left();
     return closing;
   }
@@ -120,6 +133,8 @@ export class WindowStore {
   takeAll(): Window[] {
     const all = [...this.#windows.values()].sort((a, b) => a.startMs - b.startMs);
     this.#windows.clear();
+    const newest = all[all.length - 1];
+    if (newest) this.#takenEndMs = Math.max(this.#takenEndMs, newest.endMs);
     this.#left();
     return all;
   }
