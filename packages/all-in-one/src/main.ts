@@ -24,9 +24,11 @@ try {
 }
 
 const logger = createLogger(options.logLevel);
+// Before starting: a signal while it starts stops it once started (the demo is a child process to end).
+const starting = startAllInOne(options, logger);
+stopOnSignals(async () => (await starting).stop(), { logger });
 try {
-  const running = await startAllInOne(options, logger);
-  stopOnSignals(() => running.stop(), { logger });
+  await starting;
 } catch (err) {
   if (err instanceof PortInUseError) process.stderr.write(`telltale: ${err.message}\n`);
   else logger.fatal({ err }, 'telltale could not start');

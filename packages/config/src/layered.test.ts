@@ -69,6 +69,14 @@ describe('layered configuration', () => {
     });
   });
 
+  it('reads YAML merge keys, so shared settings can be written once', () => {
+    const f = file('base: &base\n  port: 9300\nserver:\n  <<: *base\n');
+    expect(loadLayeredConfig({ schema, envVars, file: f, env: {} })).toMatchObject({
+      ok: true,
+      data: { server: { port: 9300 } },
+    });
+  });
+
   it('treats an empty file as no settings', () => {
     expect(loadLayeredConfig({ schema, envVars, file: file(''), env: {} })).toMatchObject({ ok: true });
   });

@@ -67,7 +67,8 @@ function readYamlMapping(file: string, env: NodeJS.ProcessEnv): ConfigResult<Rec
   }
   let parsed: unknown;
   try {
-    parsed = parseYaml(text);
+    // Merge keys (<<) are YAML 1.1; yaml reads 1.2 and would keep `<<` as a plain key, silently.
+    parsed = parseYaml(text, { merge: true });
   } catch (err) {
     return { ok: false, path: '(file)', message: `${file} is not valid YAML: ${(err as Error).message}` };
   }

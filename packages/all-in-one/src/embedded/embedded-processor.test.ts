@@ -109,7 +109,7 @@ describe('the embedded processor', () => {
       port: 0,
       windowMs: 5000,
       graceMs: 2000,
-      now: () => 0,
+      now: () => 2_000_000,
       logger: pino({ level: 'silent' }),
       onOutput: (out) => aggregates.push(...out.aggregates),
     });
@@ -120,5 +120,61 @@ describe('the embedded processor', () => {
     });
     await p.stop();
     expect(aggregates.some((a) => a.workflows.success === 1)).toBe(true);
+  });
+
+  it('drops and counts spans ending far ahead of the wall clock, so one skewed client cannot make the rest late', async () => {
+    let clock = 1_000_000;
+    const aggregates: AggregateRecord[] = [];
+    running = await startEmbeddedProcessor({
+      host: '127.0.0.1',
+      port: 0,
+      windowMs: 5000,
+      graceMs: 2000,
+      tickMs: 10,
+      now: () => clock,
+      logger: pino({ level: 'silent' }),
+      onOutput: (out) => aggregates.push(...out.aggregates),
+    });
+    const post = (body: unknown) =>
+      fetch(`${running?.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post(trace(clock + 10 * 60_000))).status).toBe(200);
+    expect((await post(trace(clock + 500))).status).toBe(200);
+    clock += 5000 + 2000;
+    await expect.poll(() => aggregates.length, { timeout: 2000 }).toBeGreaterThan(0);
+    expect(aggregates.find((a) => a.key.workflow === 'answer')?.workflows.success).toBe(1);
+    const exposition = await running.metrics.registry.metrics();
+    expect(exposition).toMatch(/^telltale_processor_invalid_values_total\{field="end_time_future"\} 3$/m);
+    expect(exposition).toMatch(/^telltale_processor_late_spans_total 0$/m);
+  });
+
+  it('gives each run a shard of its own, so a window continued after a restart adds up instead of repeating an id', async () => {
+    const runOnce = async (startedAt: number) => {
+      const out: AggregateRecord[] = [];
+      const p = await startEmbeddedProcessor({
+        host: '127.0.0.1',
+        port: 0,
+        windowMs: 5000,
+        graceMs: 2000,
+        now: () => startedAt,
+        logger: pino({ level: 'silent' }),
+        onOutput: (o) => out.push(...o.aggregates),
+      });
+      await fetch(`${p.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(trace(2_000_500)),
+      });
+      await p.stop();
+      return out.find((a) => a.key.workflow === 'answer');
+    };
+    const before = await runOnce(2_000_000);
+    const after = await runOnce(2_000_900);
+    expect(before?.window).toEqual(after?.window);
+    expect(before?.shard).not.toBe(after?.shard);
+    expect(before?.id).not.toBe(after?.id);
   });
 });

@@ -32,6 +32,13 @@ export interface EmbeddedProcessorOptions {
   tickMs?: number;
   /** The wall clock (tests pass their own). */
   now?: () => number;
+  /**
+   * Spans ending further ahead of the wall clock than this are dropped and
+   * counted (invalid_values_total{field="end_time_future"}): stream time is
+   * the latest end seen, so one client with its clock ahead would otherwise
+   * make everyone else's spans late. Default 60 s.
+   */
+  maxAheadMs?: number;
 }
 
 export interface RunningEmbeddedProcessor {
@@ -48,7 +55,9 @@ export async function startEmbeddedProcessor(opts: EmbeddedProcessorOptions): Pr
   const now = opts.now ?? Date.now;
   const counters = newCounters();
   const engine = new Engine({
-    shard: 'embedded',
+    // Unique per run: a window flushed at a stop and continued after a restart gives two records that add up,
+    // not one id twice (which the alert service would apply once).
+    shard: `embedded/${now().toString(36)}`,
     prices: loadPriceTable(opts.pricesFile),
     window: { sizeMs: opts.windowMs, graceMs: opts.graceMs },
     joinWaitMs: opts.joinWaitMs ?? Math.floor(opts.graceMs / 2),
@@ -69,7 +78,10 @@ export async function startEmbeddedProcessor(opts: EmbeddedProcessorOptions): Pr
     port: opts.port,
     logger: log,
     sink: (spans) => {
-      engine.process(spans, position++);
+      const limit = now() + (opts.maxAheadMs ?? 60_000);
+      const kept = spans.some((s) => s.endTimeMs > limit) ? spans.filter((s) => s.endTimeMs <= limit) : spans;
+      counters.invalid.end_time_future += spans.length - kept.length;
+      engine.process(kept, position++);
       deliver();
     },
     onOutcome: (o) => {

@@ -1,7 +1,14 @@
 import { OVERFLOW_REASONS, type OverflowReason } from '../windows/overflow.ts';
 
 /** Values outside their vocabulary: counted, then handled as documented where they are read. */
-export const INVALID_FIELDS = ['workflow_outcome', 'safety_kind', 'safety_severity', 'end_time'] as const;
+/** `end_time_future`: a span ending further ahead of the wall clock than a transport that has one allows. */
+export const INVALID_FIELDS = [
+  'workflow_outcome',
+  'safety_kind',
+  'safety_severity',
+  'end_time',
+  'end_time_future',
+] as const;
 export type InvalidField = (typeof INVALID_FIELDS)[number];
 
 /**
