@@ -74,7 +74,9 @@ describe('exportPrometheusRules', () => {
     );
     expect(alert?.expr).toContain('service_tool:telltale_tool_call_errors:ratio_rate6h{telltale_rule=""} / 0.01 > 6');
     expect(alert?.expr).toContain('service_tool:telltale_tool_call_errors:ratio_rate30m{telltale_rule=""} / 0.01 > 6');
-    expect(alert?.expr).toContain('service_tool:telltale_tool_calls:increase1h{telltale_rule=""} >= 50');
+    // Both windows of each pair hold the volume, as the engine requires.
+    for (const w of ['1h', '5m', '6h', '30m'])
+      expect(alert?.expr).toContain(`service_tool:telltale_tool_calls:increase${w}{telltale_rule=""} >= 50`);
     expect(alert?.expr).toContain('or on (service, tool)');
     expect(alert).toMatchObject({ for: '2m', keep_firing_for: '10m', labels: { severity: 'critical', team: 'ai' } });
   });

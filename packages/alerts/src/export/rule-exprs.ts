@@ -73,7 +73,10 @@ function toolSuccess(ctx: RuleContext, spec: ToolSuccessRuleSpec): RuleExport {
   const branches = burnWindowsOf(spec).map(({ long, short, factor }) => {
     const burn = (w: number) => `${ctx.recorded(errors(w))} / ${num(budget)} > ${num(factor)}`;
     const both = `${burn(long)}\nand${on(ctx.groupBy)} ${burn(short)}`;
-    return `(\n${indent(`${both}${guard(ctx, calls(long), spec.min_volume)}`)}\n)`;
+    // Both windows of a pair must hold the volume, as the engine requires: a few failing calls in the short
+    // window must not page on the long window's volume.
+    const volume = `${guard(ctx, calls(long), spec.min_volume)}${guard(ctx, calls(short), spec.min_volume)}`;
+    return `(\n${indent(`${both}${volume}`)}\n)`;
   });
   return { records, expr: finish(ctx, branches.join(`\nor${on(ctx.groupBy)}\n`)), values };
 }
