@@ -12,7 +12,9 @@ export const MAX_NAME_LENGTH = 256;
 export function safeName(value: unknown, fallback: string): string {
   if (typeof value === 'string') {
     if (value.length === 0) return fallback;
-    return value.length > MAX_NAME_LENGTH ? value.slice(0, MAX_NAME_LENGTH) : value;
+    // Well-formed after the cut: half an emoji left at the end makes the W3C baggage header unencodable, and the
+    // propagator then drops the whole header.
+    return value.length > MAX_NAME_LENGTH ? value.slice(0, MAX_NAME_LENGTH).toWellFormed() : value;
   }
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

@@ -79,7 +79,8 @@ function readUsage(value: unknown): TokenUsage | undefined {
   if ('promptTokenCount' in u || 'candidatesTokenCount' in u) {
     return compact({
       input: safeCount(u.promptTokenCount),
-      output: safeCount(u.candidatesTokenCount),
+      // Gemini counts thinking apart from the candidates; output tokens include reasoning (GenAI conventions).
+      output: sumCounts(safeCount(u.candidatesTokenCount), safeCount(u.thoughtsTokenCount)),
       cacheRead: safeCount(u.cachedContentTokenCount),
       reasoning: safeCount(u.thoughtsTokenCount),
     });
@@ -134,4 +135,9 @@ function compact(u: TokenUsage): TokenUsage | undefined {
     return undefined;
   }
   return u;
+}
+
+/** a + b where either may be absent; absent when both are. */
+function sumCounts(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : a + b;
 }

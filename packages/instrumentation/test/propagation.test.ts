@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SpanKind } from '@opentelemetry/api';
+import { context, propagation, SpanKind } from '@opentelemetry/api';
 import { TELLTALE_TENANT_ID, TELLTALE_WORKFLOW_NAME } from '@telltale/conventions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tool, workflow } from '../src/index.ts';
@@ -64,5 +64,19 @@ describe('baggage propagation over HTTP', () => {
     const serverSpan = spans.find((s) => s.spanContext().spanId === toolSpan?.parentSpanContext?.spanId);
     expect(serverSpan?.kind).toBe(SpanKind.SERVER);
     expect(serverSpan?.attributes[TELLTALE_TENANT_ID]).toBe('acme');
+  });
+});
+
+describe('baggage of long names', () => {
+  it('still sends the baggage header when a tenant clipped to 256 characters would have ended in half an emoji', () => {
+    const tenant = `a${'😀'.repeat(200)}`;
+    const carrier: Record<string, string> = {};
+    workflow('order_status', { tenant }, () => {
+      propagation.inject(context.active(), carrier);
+    });
+    expect(carrier.baggage).toBeDefined();
+    const sent = decodeURIComponent(/telltale\.tenant\.id=([^,;]*)/.exec(carrier.baggage ?? '')?.[1] ?? '');
+    expect(sent.startsWith(`a${'😀'.repeat(100)}`)).toBe(true);
+    expect(sent.isWellFormed()).toBe(true);
   });
 });

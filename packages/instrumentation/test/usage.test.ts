@@ -32,6 +32,12 @@ describe('usageFrom', () => {
     });
   });
 
+  it('counts Gemini thinking tokens in output, as the GenAI conventions count reasoning', () => {
+    expect(
+      usageFrom({ promptTokenCount: 10, candidatesTokenCount: 5, thoughtsTokenCount: 100, totalTokenCount: 115 }),
+    ).toEqual({ input: 10, output: 105, reasoning: 100 });
+  });
+
   it('drops NaN, negative and non-numeric counts instead of recording them', () => {
     expect(usageFrom({ prompt_tokens: Number.NaN, completion_tokens: -1 })).toBeUndefined();
     expect(usageFrom({ input_tokens: '12', output_tokens: 3 })).toEqual({ output: 3 });

@@ -24,11 +24,14 @@ function protocolOf(config: TelltaleConfig, signal: 'TRACES' | 'METRICS'): 'http
 }
 
 export function createTraceExporter(config: TelltaleConfig): SpanExporter {
-  // The exporter's own retries stop when our export timeout does, so a dead collector frees the slot.
+  // The exporter's own retries stop when our export timeout does, so a dead collector frees the slot; a shorter
+  // OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT is honoured.
+  const bound = batchOptions(config).exportTimeoutMillis;
+  const env = Number(process.env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? process.env.OTEL_EXPORTER_OTLP_TIMEOUT);
   const options = {
     url: otlpUrl(config, 'traces'),
     headers: config.headers,
-    timeoutMillis: batchOptions(config).exportTimeoutMillis,
+    timeoutMillis: Number.isInteger(env) && env > 0 ? Math.min(env, bound) : bound,
   };
   return protocolOf(config, 'TRACES') === 'http/json'
     ? new OTLPTraceExporterJson(options)
