@@ -38,12 +38,18 @@ export function formatDuration(ms: number): string {
 }
 
 /** A duration field: `5m` text or a number of milliseconds; parsed to milliseconds. */
-export const durationSchema = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDuration(v.trim());
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `not a duration: "${v}" (use e.g. 30s, 5m, 1h, 3d)` });
-    return z.NEVER;
-  }
-  return ms;
-});
+export const durationSchema = z
+  .union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string()])
+  .transform((v, ctx) => {
+    if (typeof v === 'number') return v;
+    const ms = parseDuration(v.trim());
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `not a duration: "${v}" (use e.g. 30s, 5m, 1h, 3d)` });
+      return z.NEVER;
+    }
+    if (!Number.isSafeInteger(ms)) {
+      ctx.addIssue({ code: 'custom', message: `duration "${v}" is too long to hold in milliseconds` });
+      return z.NEVER;
+    }
+    return ms;
+  });

@@ -119,6 +119,24 @@ describe('the aggregate record schema', () => {
     expect(aggregateRecordSchema.safeParse({ ...record('x'), safety: { jailbreak: { p: 1 } } }).success).toBe(false);
   });
 
+  it('rejects more successes than tool calls, and more errors than model calls, at the path of the part', () => {
+    const tools = aggregateRecordSchema.safeParse({ ...record('x'), tools: { search: { calls: 1, successes: 5 } } });
+    expect(tools.error?.issues[0]).toMatchObject({
+      path: ['tools', 'search', 'successes'],
+      message: 'successes exceed calls',
+    });
+    const model = {
+      provider: 'p',
+      model: 'm',
+      calls: 0,
+      errors: 1,
+      tokens: { input: 0, output: 0, cacheRead: 0, reasoning: 0 },
+      cost: { picoUsd: '0', pricedCalls: 0, unpricedCalls: 0 },
+    };
+    const models = aggregateRecordSchema.safeParse({ ...record('x'), models: { 'p/m': model } });
+    expect(models.error?.issues[0]?.path).toEqual(['models', 'p/m', 'errors']);
+  });
+
   it('rejects a window that ends before it starts', () => {
     expect(aggregateRecordSchema.safeParse({ ...record('x'), window: { startMs: 10, endMs: 10 } }).success).toBe(false);
   });

@@ -32,19 +32,24 @@ export const costSchema = z.object({
   unpricedCalls: count,
 });
 
-export const toolStatsSchema = z.object({
-  calls: count,
-  successes: count,
-});
+// A part is never more than its whole: consumers turn the difference into counters, which cannot go down.
+export const toolStatsSchema = z
+  .object({
+    calls: count,
+    successes: count,
+  })
+  .refine((t) => t.successes <= t.calls, { message: 'successes exceed calls', path: ['successes'] });
 
-export const modelStatsSchema = z.object({
-  provider: z.string(),
-  model: z.string(),
-  calls: count,
-  errors: count,
-  tokens: tokenCountsSchema,
-  cost: costSchema,
-});
+export const modelStatsSchema = z
+  .object({
+    provider: z.string(),
+    model: z.string(),
+    calls: count,
+    errors: count,
+    tokens: tokenCountsSchema,
+    cost: costSchema,
+  })
+  .refine((m) => m.errors <= m.calls, { message: 'errors exceed calls', path: ['errors'] });
 
 export const aggregateKeySchema = z.object({
   service: z.string(),

@@ -102,6 +102,18 @@ describe('the HTTP API', () => {
     expect(metrics).toMatch(/telltale_alerts_aggregates_total\{outcome="applied"\} 0/);
   });
 
+  it('refuses a batch holding more successes than calls with 400, applying none of it', async () => {
+    await start();
+    const [good, second] = minuteOf(1);
+    const inflated = { ...second, tools: { search: { calls: 1, successes: 5 } } };
+    const reply = await post('/api/v1/aggregates', [good, inflated]);
+    expect(reply.status).toBe(400);
+    const body = (await reply.json()) as { issues: { path: (string | number)[] }[] };
+    expect(body.issues[0]?.path).toEqual([1, 'tools', 'search', 'successes']);
+    // The good one was not applied either: it applies now.
+    expect(await (await post('/api/v1/aggregates', [good])).json()).toMatchObject({ applied: 1 });
+  });
+
   it('ingests aggregates once, alerts to the webhook, shows alerts, rules and metrics, and survives a restart', async () => {
     await start();
     const bad = minuteOf(0.5);
@@ -185,6 +197,12 @@ describe('the HTTP API', () => {
     const bad = await post('/api/v1/silences', { ...body, matchers: [{ name: 'tool', value: '(', isRegex: true }] });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { issues: { path: unknown[] }[] }).issues[0]?.path).toEqual(['matchers', 0, 'value']);
+    // A duration past what a date holds is refused, and nothing is saved that would break the list or a restart.
+    for (const duration of ['200000000d', '3000000d']) {
+      const endless = await post('/api/v1/silences', { ...body, duration });
+      expect(endless.status).toBe(400);
+    }
+    expect((await fetch(`${running?.url}/api/v1/silences`)).status).toBe(200);
     const created = await post('/api/v1/silences', body);
     expect(created.status).toBe(201);
     const silence = (await created.json()) as { id: string; endsAt: string };

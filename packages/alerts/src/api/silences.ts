@@ -19,6 +19,8 @@ const matcherSchema = z
     }
   });
 
+const LATEST_END_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 export const silenceBodySchema = z
   .strictObject({
     matchers: z.array(matcherSchema).min(1),
@@ -58,6 +60,14 @@ export function silencesRouter(service: AlertService, auth: express.RequestHandl
     const b = parsed.data;
     const startsAt = b.startsAt ? Date.parse(b.startsAt) : service.now();
     const endsAt = b.endsAt ? Date.parse(b.endsAt) : startsAt + (b.duration ?? 0);
+    // Past the largest time a Date holds (and far past any real silence), it could not be listed or saved.
+    if (!(endsAt <= LATEST_END_MS)) {
+      res.status(400).json({
+        error: 'invalid silence',
+        issues: [{ path: [b.endsAt ? 'endsAt' : 'duration'], message: 'must end by 9999-12-31' }],
+      });
+      return;
+    }
     if (endsAt <= startsAt || endsAt <= service.now()) {
       res.status(400).json({
         error: 'invalid silence',

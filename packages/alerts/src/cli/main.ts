@@ -79,6 +79,13 @@ program
   .option('-i, --interval <duration>', "the group's evaluation interval, e.g. 30s (default: Prometheus's global one)")
   .action(async (opts: { rules?: string; out?: string; group: string; interval?: string }) => {
     const c = config();
+    if (opts.interval !== undefined) {
+      const { parseDuration } = await import('../duration.ts');
+      if (parseDuration(opts.interval) === undefined) {
+        process.stderr.write(`telltale-alerts: --interval "${opts.interval}" is not a duration (e.g. 30s, 1m)\n`);
+        process.exit(2);
+      }
+    }
     const { loadRuleFile, DEFAULT_RULES_FILE } = await import('../rules/load.ts');
     const { exportPrometheusRules } = await import('../export/prometheus-rules.ts');
     const file = opts.rules ?? c.rules.file ?? DEFAULT_RULES_FILE;
@@ -95,7 +102,12 @@ program
     }
     if (opts.out) {
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(opts.out, text);
+      try {
+        writeFileSync(opts.out, text);
+      } catch (err) {
+        process.stderr.write(`telltale-alerts: cannot write ${opts.out}: ${(err as Error).message}\n`);
+        process.exit(1);
+      }
     } else process.stdout.write(text);
   });
 

@@ -69,6 +69,10 @@ routes:
     expect(errorOf(() => parseConfig({ rules: { evaluationInterval: '10 seconds' } })).path).toBe(
       'rules.evaluationInterval',
     );
+    // Beyond what a timer holds (Node.js would then fire it every millisecond), and blank text (not 0).
+    for (const evaluationInterval of ['30d', '0s'])
+      expect(errorOf(() => parseConfig({ rules: { evaluationInterval } })).path).toBe('rules.evaluationInterval');
+    expect(errorOf(() => loadConfig({ env: { TELLTALE_ALERTS_PORT: ' ' } })).path).toBe('server.port');
     expect(
       errorOf(() =>
         loadConfig({ file: file(`channels: [{ name: pd, type: pagerduty, routingKey: '\${env:NOPE}' }]`), env: {} }),

@@ -37,7 +37,8 @@ export const alertsConfigSchema = z
         /** The rule file; default the shipped rules/default.yaml. */
         file: z.string().min(1).optional(),
         /** How often the service evaluates every rule. Default 10s. */
-        evaluationInterval: duration(10_000),
+        // setInterval takes 1 ms to 2^31 − 1 ms; outside that Node.js fires every millisecond.
+        evaluationInterval: duration(10_000).pipe(z.number().min(100).max(2_147_483_647)),
       })
       .prefault({}),
     state: z

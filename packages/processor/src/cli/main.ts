@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
 import type { ProcessorConfig } from '../config/schema.ts';
+import { loadPriceTable } from '../cost/price-table.ts';
 import { decoderFor } from '../decode/decoders.ts';
 import { ConfigError, PriceTableError } from '../errors.ts';
 import { runProcessor } from './run.ts';
@@ -34,6 +35,14 @@ try {
 }
 
 if (opts.checkConfig) {
+  // The price file is part of the configuration: a bad one must fail here, not only at `run`.
+  try {
+    loadPriceTable(config.prices.file);
+  } catch (err) {
+    if (!(err instanceof PriceTableError)) throw err;
+    process.stderr.write(`telltale-processor: ${err.message}\n`);
+    process.exit(2);
+  }
   const masked = structuredClone(config);
   if (masked.kafka.sasl) masked.kafka.sasl.password = '***';
   process.stdout.write(`${JSON.stringify(masked, null, 2)}\n`);
