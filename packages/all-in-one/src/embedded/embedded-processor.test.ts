@@ -61,6 +61,27 @@ function trace(endMs: number) {
   };
 }
 
+/** An embedded processor on its own port with 5 s windows and 2 s grace, on the clock given, collecting aggregates. */
+function startOn(now: () => number, aggregates: AggregateRecord[], tickMs?: number): Promise<RunningEmbeddedProcessor> {
+  return startEmbeddedProcessor({
+    host: '127.0.0.1',
+    port: 0,
+    windowMs: 5000,
+    graceMs: 2000,
+    ...(tickMs === undefined ? {} : { tickMs }),
+    now,
+    logger: pino({ level: 'silent' }),
+    onOutput: (out) => aggregates.push(...out.aggregates),
+  });
+}
+
+const postJson = (p: RunningEmbeddedProcessor, body: unknown) =>
+  fetch(`${p.url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
 describe('the embedded processor', () => {
   let running: RunningEmbeddedProcessor | undefined;
   afterEach(async () => {
@@ -71,21 +92,8 @@ describe('the embedded processor', () => {
   it('turns spans posted over OTLP/HTTP into aggregates once the wall clock passes window and grace', async () => {
     let clock = 1_000_000;
     const aggregates: AggregateRecord[] = [];
-    running = await startEmbeddedProcessor({
-      host: '127.0.0.1',
-      port: 0,
-      windowMs: 5000,
-      graceMs: 2000,
-      tickMs: 10,
-      now: () => clock,
-      logger: pino({ level: 'silent' }),
-      onOutput: (out) => aggregates.push(...out.aggregates),
-    });
-    const res = await fetch(`${running.url}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(trace(1_000_500)),
-    });
+    running = await startOn(() => clock, aggregates, 10);
+    const res = await postJson(running, trace(1_000_500));
     expect(res.status).toBe(200);
     await new Promise((r) => setTimeout(r, 50));
     expect(aggregates).toEqual([]);
@@ -104,20 +112,8 @@ describe('the embedded processor', () => {
 
   it('delivers what open windows hold when stopped', async () => {
     const aggregates: AggregateRecord[] = [];
-    const p = await startEmbeddedProcessor({
-      host: '127.0.0.1',
-      port: 0,
-      windowMs: 5000,
-      graceMs: 2000,
-      now: () => 2_000_000,
-      logger: pino({ level: 'silent' }),
-      onOutput: (out) => aggregates.push(...out.aggregates),
-    });
-    await fetch(`${p.url}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(trace(2_000_000)),
-    });
+    const p = await startOn(() => 2_000_000, aggregates);
+    await postJson(p, trace(2_000_000));
     await p.stop();
     expect(aggregates.some((a) => a.workflows.success === 1)).toBe(true);
   });
@@ -125,22 +121,9 @@ describe('the embedded processor', () => {
   it('drops and counts spans ending far ahead of the wall clock, so one skewed client cannot make the rest late', async () => {
     let clock = 1_000_000;
     const aggregates: AggregateRecord[] = [];
-    running = await startEmbeddedProcessor({
-      host: '127.0.0.1',
-      port: 0,
-      windowMs: 5000,
-      graceMs: 2000,
-      tickMs: 10,
-      now: () => clock,
-      logger: pino({ level: 'silent' }),
-      onOutput: (out) => aggregates.push(...out.aggregates),
-    });
-    const post = (body: unknown) =>
-      fetch(`${running?.url}/v1/traces`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    running = await startOn(() => clock, aggregates, 10);
+    const p = running;
+    const post = (body: unknown) => postJson(p, body);
     expect((await post(trace(clock + 10 * 60_000))).status).toBe(200);
     expect((await post(trace(clock + 500))).status).toBe(200);
     clock += 5000 + 2000;
@@ -154,20 +137,8 @@ describe('the embedded processor', () => {
   it('gives each run a shard of its own, so a window continued after a restart adds up instead of repeating an id', async () => {
     const runOnce = async (startedAt: number) => {
       const out: AggregateRecord[] = [];
-      const p = await startEmbeddedProcessor({
-        host: '127.0.0.1',
-        port: 0,
-        windowMs: 5000,
-        graceMs: 2000,
-        now: () => startedAt,
-        logger: pino({ level: 'silent' }),
-        onOutput: (o) => out.push(...o.aggregates),
-      });
-      await fetch(`${p.url}/v1/traces`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(trace(2_000_500)),
-      });
+      const p = await startOn(() => startedAt, out);
+      await postJson(p, trace(2_000_500));
       await p.stop();
       return out.find((a) => a.key.workflow === 'answer');
     };
