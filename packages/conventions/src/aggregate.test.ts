@@ -137,12 +137,34 @@ describe('the aggregate record schema', () => {
     expect(models.error?.issues[0]?.path).toEqual(['models', 'p/m', 'errors']);
   });
 
+  it('rejects sums no consumer can hold: more workflows with a fallback than workflows, 31-digit picodollars', () => {
+    const fallbacks = aggregateRecordSchema.safeParse({ ...record('x'), workflowsWithFallback: 1 });
+    expect(fallbacks.error?.issues[0]?.path).toEqual(['workflowsWithFallback']);
+    const huge = { picoUsd: '9'.repeat(31), pricedCalls: 1, unpricedCalls: 0 };
+    expect(aggregateRecordSchema.safeParse({ ...record('x'), workflowCost: huge }).error?.issues[0]?.path).toEqual([
+      'workflowCost',
+      'picoUsd',
+    ]);
+    expect(
+      aggregateRecordSchema.safeParse({ ...record('x'), workflowCost: { ...huge, picoUsd: '9'.repeat(30) } }).success,
+    ).toBe(true);
+  });
+
   it('rejects a window that ends before it starts', () => {
     expect(aggregateRecordSchema.safeParse({ ...record('x'), window: { startMs: 10, endMs: 10 } }).success).toBe(false);
   });
 });
 
 describe('merging partial aggregates', () => {
+  it('adds tools and policies named like Object.prototype members as names (constructor, toString)', () => {
+    const from = emptyCounts();
+    from.tools = { constructor: { calls: 2, successes: 1 } };
+    from.safety = { blocked: { constructor: 2, toString: 1 } };
+    const merged = mergeCounts(mergeCounts(emptyCounts(), from), from);
+    expect(merged.tools.constructor).toEqual({ calls: 4, successes: 2 });
+    expect(merged.safety.blocked).toEqual({ constructor: 4, toString: 2 });
+  });
+
   it('adds every count, so ratios over merged partials equal ratios over all the data', () => {
     const a = record('otlp_spans/0', {
       workflows: { success: 3, failure: 1, handoff: 0, abandoned: 0 },

@@ -14,7 +14,9 @@ import { SAFETY_KINDS } from './values.ts';
 export const AGGREGATE_SCHEMA_V1 = 'telltale.aggregate.v1';
 
 const count = z.number().int().nonnegative();
-const picoUsd = z.string().regex(/^\d+$/, 'picodollars as a decimal integer string');
+// 30 digits is 10^18 USD: far past any real sum, and well inside what a double converts to a finite number
+// (a few hundred digits became Infinity in USD and broke every metrics scrape after).
+const picoUsd = z.string().regex(/^\d{1,30}$/, 'picodollars as a decimal integer string of at most 30 digits');
 
 export const tokenCountsSchema = z.object({
   input: count,
@@ -59,43 +61,50 @@ export const aggregateKeySchema = z.object({
   tenant: z.string(),
 });
 
-export const aggregateRecordSchema = z.object({
-  schema: z.literal(AGGREGATE_SCHEMA_V1),
-  id: z.string().regex(/^[0-9a-f]{32}$/, '32 lowercase hex characters'),
-  /** The input this partial aggregate came from, e.g. `otlp_spans/3` or `embedded`. */
-  shard: z.string().min(1),
-  window: z
-    .object({
-      /** Inclusive start, Unix epoch milliseconds. */
-      startMs: z.number().int(),
-      /** Exclusive end, Unix epoch milliseconds. */
-      endMs: z.number().int(),
-    })
-    .refine((w) => w.endMs > w.startMs, { message: 'window end must be after its start' }),
-  key: aggregateKeySchema,
-  /** Workflows that ended in this window, by outcome. */
-  workflows: z.object({
-    success: count,
-    failure: count,
-    handoff: count,
-    abandoned: count,
-  }),
-  /** Workflows (of those counted above) with at least one fallback. */
-  workflowsWithFallback: count,
-  /**
-   * All model spend of the workflows counted above, failed ones too (wasted
-   * spend counts): the numerator of cost per successful outcome.
-   */
-  workflowCost: costSchema,
-  /** Tool calls that ended in this window, by gen_ai.tool.name. */
-  tools: z.record(z.string(), toolStatsSchema),
-  /** Model calls that ended in this window, by `provider/model`. */
-  models: z.record(z.string(), modelStatsSchema),
-  /** Fallback activations (events) in this window. */
-  fallbacks: count,
-  /** Safety events in this window: kind → policy → count. */
-  safety: z.partialRecord(z.enum(SAFETY_KINDS), z.record(z.string(), count)),
-});
+export const aggregateRecordSchema = z
+  .object({
+    schema: z.literal(AGGREGATE_SCHEMA_V1),
+    id: z.string().regex(/^[0-9a-f]{32}$/, '32 lowercase hex characters'),
+    /** The input this partial aggregate came from, e.g. `otlp_spans/3` or `embedded`. */
+    shard: z.string().min(1),
+    window: z
+      .object({
+        /** Inclusive start, Unix epoch milliseconds. */
+        startMs: z.number().int(),
+        /** Exclusive end, Unix epoch milliseconds. */
+        endMs: z.number().int(),
+      })
+      .refine((w) => w.endMs > w.startMs, { message: 'window end must be after its start' }),
+    key: aggregateKeySchema,
+    /** Workflows that ended in this window, by outcome. */
+    workflows: z.object({
+      success: count,
+      failure: count,
+      handoff: count,
+      abandoned: count,
+    }),
+    /** Workflows (of those counted above) with at least one fallback. */
+    workflowsWithFallback: count,
+    /**
+     * All model spend of the workflows counted above, failed ones too (wasted
+     * spend counts): the numerator of cost per successful outcome.
+     */
+    workflowCost: costSchema,
+    /** Tool calls that ended in this window, by gen_ai.tool.name. */
+    tools: z.record(z.string(), toolStatsSchema),
+    /** Model calls that ended in this window, by `provider/model`. */
+    models: z.record(z.string(), modelStatsSchema),
+    /** Fallback activations (events) in this window. */
+    fallbacks: count,
+    /** Safety events in this window: kind → policy → count. */
+    safety: z.partialRecord(z.enum(SAFETY_KINDS), z.record(z.string(), count)),
+  })
+  .refine(
+    (r) =>
+      r.workflowsWithFallback <=
+      r.workflows.success + r.workflows.failure + r.workflows.handoff + r.workflows.abandoned,
+    { message: 'more workflows with a fallback than workflows', path: ['workflowsWithFallback'] },
+  );
 
 export type TokenCounts = z.infer<typeof tokenCountsSchema>;
 export type Cost = z.infer<typeof costSchema>;

@@ -31,15 +31,16 @@ export function mergeCounts(into: AggregateCounts, from: AggregateCounts): Aggre
   into.workflows.abandoned += from.workflows.abandoned;
   into.workflowsWithFallback += from.workflowsWithFallback;
   mergeCost(into.workflowCost, from.workflowCost);
+  // Own entries only: a tool or policy named like an Object.prototype member (constructor, toString) is a name.
   for (const [name, t] of Object.entries(from.tools)) {
-    const cur = into.tools[name];
+    const cur = Object.hasOwn(into.tools, name) ? into.tools[name] : undefined;
     if (cur) {
       cur.calls += t.calls;
       cur.successes += t.successes;
     } else into.tools[name] = { ...t };
   }
   for (const [key, m] of Object.entries(from.models)) {
-    const cur = into.models[key];
+    const cur = Object.hasOwn(into.models, key) ? into.models[key] : undefined;
     if (cur) mergeModel(cur, m);
     else into.models[key] = { ...m, tokens: { ...m.tokens }, cost: { ...m.cost } };
   }
@@ -50,7 +51,8 @@ export function mergeCounts(into: AggregateCounts, from: AggregateCounts): Aggre
   ][]) {
     const cur = into.safety[kind] ?? {};
     into.safety[kind] = cur;
-    for (const [policy, n] of Object.entries(byPolicy)) cur[policy] = (cur[policy] ?? 0) + n;
+    for (const [policy, n] of Object.entries(byPolicy))
+      cur[policy] = (Object.hasOwn(cur, policy) ? (cur[policy] ?? 0) : 0) + n;
   }
   return into;
 }
