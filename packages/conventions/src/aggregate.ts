@@ -65,7 +65,7 @@ export const aggregateRecordSchema = z
   .object({
     schema: z.literal(AGGREGATE_SCHEMA_V1),
     id: z.string().regex(/^[0-9a-f]{32}$/, '32 lowercase hex characters'),
-    /** The input this partial aggregate came from, e.g. `otlp_spans/3` or `embedded`. */
+    /** The input this partial aggregate came from, e.g. `otlp_spans/3` or `embedded/mgp2x0ab` (one per all-in-one run). */
     shard: z.string().min(1),
     window: z
       .object({

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 
 /**
  * The processor engine fed by the embedded OTLP/HTTP receiver instead of
- * Kafka: one shard (`embedded`), positions counted per request, and stream
+ * Kafka: one shard per run (`embedded/<start time>`), positions counted per request, and stream
  * time driven by the wall clock so windows close when traffic goes quiet.
  * Every aggregate and safety event the engine produces goes to `onOutput`
  * (the alert service, in the all-in-one) as soon as it exists.

@@ -6,7 +6,7 @@ import type { Checkpoint } from './checkpoint.ts';
 import type { EngineCounters } from './counters.ts';
 
 export interface EngineOptions {
-  /** The input this engine owns: `topic/partition` for Kafka, `embedded` for the HTTP receiver. */
+  /** The input this engine owns: `topic/partition` for Kafka, `embedded/<start time>` for the all-in-one's receiver. */
   shard: string;
   /** Window size and grace. Default 10 s and 10 s. */
   window?: Partial<WindowSpec>;
