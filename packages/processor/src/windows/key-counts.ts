@@ -1,4 +1,4 @@
-import type { AggregateCounts, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
+import type { AggregateCounts, Cost, SafetyKind, WorkflowOutcome } from '@telltale/conventions';
 import { isModelError } from '../classify/classify.ts';
 import { addPicoAt, type Pico, picoDecimal } from '../cost/pico-sum.ts';
 import type { Span } from '../span.ts';
@@ -19,6 +19,7 @@ const FAILURE = 1;
 const HANDOFF = 2;
 const ABANDONED = 3;
 const WITH_FALLBACK = 4;
+// A cost is three columns in a row, in this order (costAt reads them): picodollars, priced calls, unpriced calls.
 const COST = 5;
 const COST_PRICED = 6;
 const COST_UNPRICED = 7;
@@ -37,6 +38,7 @@ const M_INPUT = 4;
 const M_OUTPUT = 5;
 const M_CACHE_READ = 6;
 const M_REASONING = 7;
+// A model cost is three columns in the same order (costAt).
 const M_PICO = 8;
 const M_PRICED = 9;
 const M_UNPRICED = 10;
@@ -198,11 +200,7 @@ export class KeyCounts {
           cacheRead: ms[q + M_CACHE_READ] as number,
           reasoning: ms[q + M_REASONING] as number,
         },
-        cost: {
-          picoUsd: picoDecimal(ms[q + M_PICO] as number, this.#bigModelCost.get(row)),
-          pricedCalls: ms[q + M_PRICED] as number,
-          unpricedCalls: ms[q + M_UNPRICED] as number,
-        },
+        cost: costAt(ms, q + M_PICO, this.#bigModelCost.get(row)),
       };
     }
     const safety: AggregateCounts['safety'] = {};
@@ -222,17 +220,22 @@ export class KeyCounts {
         abandoned: keys[r + ABANDONED] as number,
       },
       workflowsWithFallback: keys[r + WITH_FALLBACK] as number,
-      workflowCost: {
-        picoUsd: picoDecimal(keys[r + COST] as number, this.#bigCost.get(k)),
-        pricedCalls: keys[r + COST_PRICED] as number,
-        unpricedCalls: keys[r + COST_UNPRICED] as number,
-      },
+      workflowCost: costAt(keys, r + COST, this.#bigCost.get(k)),
       tools,
       models,
       fallbacks: keys[r + FALLBACKS] as number,
       safety,
     };
   }
+}
+
+/** The cost whose three columns start at `at` (picodollars, priced, unpriced), with its part past 2^53. */
+function costAt(row: Float64Array, at: number, big: bigint | undefined): Cost {
+  return {
+    picoUsd: picoDecimal(row[at] as number, big),
+    pricedCalls: row[at + 1] as number,
+    unpricedCalls: row[at + 2] as number,
+  };
 }
 
 function outcomeColumn(outcome: WorkflowOutcome): number {
