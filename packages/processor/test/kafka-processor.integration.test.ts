@@ -189,7 +189,9 @@ describe('telltale-processor against a real Kafka broker', () => {
     const good = workloadMessages(w);
     expect(good.length).toBeGreaterThan(50 * 4);
     const poison: Message[] = [
-      { key: 'garbage', value: randomBytes(64) },
+      // Not plain random bytes: about one 64-byte draw in a thousand reads as a valid TracesData
+      // of unknown fields. Tag 0x07 (field 0, wire type 7) is invalid protobuf whatever follows.
+      { key: 'garbage', value: Buffer.concat([Buffer.from([0x07]), randomBytes(63)]) },
       { key: 'truncated', value: (good[0]?.value as Buffer | undefined)?.subarray(0, 20) ?? null },
       { key: 'not-otlp', value: Buffer.from('{"hello":"world"}') },
       { key: 'empty', value: null },
