@@ -80,4 +80,14 @@ describe('layered configuration', () => {
   it('treats an empty file as no settings', () => {
     expect(loadLayeredConfig({ schema, envVars, file: file(''), env: {} })).toMatchObject({ ok: true });
   });
+
+  it('names a key the schema does not know down to the key, and every other unknown one beside it', () => {
+    const strict = z.strictObject({ server: z.strictObject({ port: z.number().optional() }).prefault({}) });
+    expect(
+      loadLayeredConfig({ schema: strict, envVars: {}, file: file('server:\n  prot: 1\n  hots: x\n'), env: {} }),
+    ).toEqual({ ok: false, path: 'server.prot', message: 'not a known field (nor "hots")' });
+    expect(loadLayeredConfig({ schema: strict, envVars: {}, file: file('sever: {}\n'), env: {} })).toMatchObject({
+      path: 'sever',
+    });
+  });
 });

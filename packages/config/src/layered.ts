@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { expandEnv } from './expand-env.ts';
+import { issueAt } from './issue.ts';
 
 /** Where a bad value sits (`kafka.brokers`, `(root)`, `(file)`) and what is wrong with it. */
 export interface ConfigProblem {
@@ -52,10 +53,10 @@ export function validateConfig<S extends z.ZodType>(
 ): ConfigResult<z.output<S>> {
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, data: r.data };
-  const issue = r.error.issues[0];
-  const path = issue?.path.map(String).join('.') || '(root)';
+  const issue = issueAt(r.error.issues[0]);
+  const path = issue.path.join('.') || '(root)';
   const envName = fromEnv.get(path);
-  return { ok: false, path, message: `${issue?.message ?? 'invalid'}${envName ? ` (from ${envName})` : ''}` };
+  return { ok: false, path, message: `${issue.message}${envName ? ` (from ${envName})` : ''}` };
 }
 
 function readYamlMapping(file: string, env: NodeJS.ProcessEnv): ConfigResult<Record<string, unknown>> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /** TLS to the brokers. PEM files omitted mean the system CAs and no client certificate. */
 export const kafkaSslSchema = z
-  .object({
+  .strictObject({
     enabled: envBool.default(false),
     caFile: z.string().optional(),
     certFile: z.string().optional(),
@@ -14,7 +14,7 @@ export const kafkaSslSchema = z
 
 /** SASL authentication: PLAIN or SCRAM, as managed Kafka services offer. */
 export const kafkaSaslSchema = z
-  .object({
+  .strictObject({
     mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
     username: z.string().min(1),
     password: z.string().min(1),

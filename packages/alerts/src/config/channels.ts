@@ -25,7 +25,7 @@ const name = z
   .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only (it becomes a metric label)')
   .max(64);
 
-export const pagerdutyChannelSchema = z.object({
+export const pagerdutyChannelSchema = z.strictObject({
   name,
   type: z.literal('pagerduty'),
   /** Events API v2 endpoint. */
@@ -37,7 +37,7 @@ export const pagerdutyChannelSchema = z.object({
   ...delivery,
 });
 
-export const alertmanagerChannelSchema = z.object({
+export const alertmanagerChannelSchema = z.strictObject({
   name,
   type: z.literal('alertmanager'),
   /** Alertmanager base URL, e.g. http://alertmanager:9093 (alerts go to {url}/api/v2/alerts). */
@@ -45,7 +45,7 @@ export const alertmanagerChannelSchema = z.object({
   ...delivery,
 });
 
-export const webhookChannelSchema = z.object({
+export const webhookChannelSchema = z.strictObject({
   name,
   type: z.literal('webhook'),
   /** Receives Alertmanager webhook payloads (version "4"). */
@@ -55,7 +55,7 @@ export const webhookChannelSchema = z.object({
   ...delivery,
 });
 
-export const consoleChannelSchema = z.object({
+export const consoleChannelSchema = z.strictObject({
   name,
   type: z.literal('console'),
 });
@@ -72,7 +72,7 @@ export const channelSchema = z.discriminatedUnion('type', [
  * channels. A notification goes to the union of the channels of every route
  * that matches it; with no routes at all, every channel gets everything.
  */
-export const routeSchema = z.object({
+export const routeSchema = z.strictObject({
   /** Rule names (exact); omitted = every rule. */
   rules: z.array(z.string().min(1)).min(1).optional(),
   /** Severities; omitted = every severity. */

@@ -80,6 +80,19 @@ routes:
     ).toMatch(/channels\.0\.routingKey: environment variable NOPE is not set/);
   });
 
+  it('refuses a field it does not know, at its path: a misspelt key is not silently the default', () => {
+    const typo = errorOf(() =>
+      loadConfig({
+        file: file('channels: [{ name: pd, type: pagerduty, routing_key: abc, routingKey: abc }]'),
+        env: {},
+      }),
+    );
+    expect(typo.path).toBe('channels.0.routing_key');
+    expect(typo.message).toMatch(/not a known field/);
+    expect(errorOf(() => parseConfig({ pager: { resend: '1m' } })).path).toBe('pager.resend');
+    expect(errorOf(() => parseConfig({ metric: {} })).path).toBe('metric');
+  });
+
   it('refuses routes to channels that do not exist and duplicate channel names', () => {
     const bad = errorOf(() =>
       parseConfig({

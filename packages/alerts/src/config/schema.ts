@@ -12,9 +12,9 @@ const duration = (def: number) =>
 
 /** The whole alert service configuration; every default is here, beside its field. */
 export const alertsConfigSchema = z
-  .object({
+  .strictObject({
     kafka: z
-      .object({
+      .strictObject({
         /** Consume aggregates from Kafka. Off for the embedded all-in-one, which pushes them in-process. */
         enabled: envBool.default(true),
         /** Bootstrap brokers, host:port. */
@@ -33,7 +33,7 @@ export const alertsConfigSchema = z
       })
       .prefault({}),
     rules: z
-      .object({
+      .strictObject({
         /** The rule file; default the shipped rules/default.yaml. */
         file: z.string().min(1).optional(),
         /** How often the service evaluates every rule. Default 10s. */
@@ -42,7 +42,7 @@ export const alertsConfigSchema = z
       })
       .prefault({}),
     state: z
-      .object({
+      .strictObject({
         /** Directory of the alert state and the window store (snapshot and journal of applied aggregates); must survive restarts. */
         dir: z.string().min(1).default('.telltale-alerts'),
         /**
@@ -54,7 +54,7 @@ export const alertsConfigSchema = z
       })
       .prefault({}),
     server: z
-      .object({
+      .strictObject({
         host: z.string().min(1).default('0.0.0.0'),
         port: envNumber(z.number().int().min(0).max(65535)).default(9465),
         /** Bearer token for endpoints that change state; without one they answer 403. */
@@ -64,7 +64,7 @@ export const alertsConfigSchema = z
       })
       .prefault({}),
     metrics: z
-      .object({
+      .strictObject({
         /** The recent window the ratio gauges cover. */
         ratioWindow: z.enum(['5m', '30m', '1h', '6h']).default('5m'),
         /** Add a tenant label to the per-workflow series (tenants past maxTenants share `__overflow__`). */
@@ -73,7 +73,7 @@ export const alertsConfigSchema = z
       })
       .prefault({}),
     limits: z
-      .object({
+      .strictObject({
         /** Distinct values per dimension the store keeps; later ones go to `__overflow__`. */
         services: positive(100),
         workflows: positive(500),
@@ -91,7 +91,7 @@ export const alertsConfigSchema = z
     /** Which rules and severities go to which channels; none = every channel gets everything. */
     routes: z.array(routeSchema).default([]),
     pager: z
-      .object({
+      .strictObject({
         /**
          * How often the pager re-sends every firing alert to its channels, so
          * Alertmanager does not time it out (keep under its resolve_timeout, 5m
@@ -101,7 +101,7 @@ export const alertsConfigSchema = z
       })
       .prefault({}),
     log: z
-      .object({
+      .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       })
       .prefault({}),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { issueAt } from '@telltale/config';
 import { parse as parseYaml } from 'yaml';
 import { RuleFileError } from '../errors.ts';
 import { compileRule } from './compile.ts';
@@ -30,8 +31,8 @@ export function parseRules(text: string, file = '(inline)'): CompiledRule[] {
   }
   const top = ruleFileSchema.safeParse(doc ?? {});
   if (!top.success) {
-    const issue = top.error.issues[0];
-    throw new RuleFileError(file, { path: issue?.path.join('.') ?? '' }, issue?.message ?? 'invalid');
+    const issue = issueAt(top.error.issues[0]);
+    throw new RuleFileError(file, { path: issue.path.join('.') }, issue.message);
   }
   const rules: CompiledRule[] = [];
   const names = new Map<string, number>();
@@ -43,8 +44,8 @@ export function parseRules(text: string, file = '(inline)'): CompiledRule[] {
     const where = (path: string) => ({ index, ...(rawName ? { ruleName: rawName } : {}), path });
     const parsed = ruleSchema.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new RuleFileError(file, where(issue?.path.join('.') ?? ''), issue?.message ?? 'invalid');
+      const issue = issueAt(parsed.error.issues[0]);
+      throw new RuleFileError(file, where(issue.path.join('.')), issue.message);
     }
     const first = names.get(parsed.data.name);
     if (first !== undefined)

@@ -40,6 +40,16 @@ describe('processor config', () => {
     );
   });
 
+  it('refuses a field it does not know, at its path: a misspelt key is not silently the default', () => {
+    expect(() => loadConfig({ file: file('windows:\n  size: 5000\n'), env: {} })).toThrow(
+      /invalid config at windows\.size: not a known field/,
+    );
+    expect(() => loadConfig({ file: file('kafka:\n  ssl:\n    enable: true\n'), env: {} })).toThrow(
+      /at kafka\.ssl\.enable: not a known field/,
+    );
+    expect(() => loadConfig({ file: file('window: {}\n'), env: {} })).toThrow(/at window: not a known field/);
+  });
+
   it('refuses a join wait longer than the grace period', () => {
     expect(() => loadConfig({ env: { TELLTALE_JOIN_WAIT_MS: '20000' } })).toThrow(
       /invalid config at join\.waitMs: must not exceed windows\.graceMs/,

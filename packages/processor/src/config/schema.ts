@@ -15,9 +15,9 @@ const positive = (def: number) => envNumber(z.number().int().positive()).default
 
 /** The whole processor configuration; every default is here, beside its field. */
 export const processorConfigSchema = z
-  .object({
+  .strictObject({
     kafka: z
-      .object({
+      .strictObject({
         /** Bootstrap brokers, host:port. */
         brokers: envList.default(['localhost:9092']),
         clientId: z.string().min(1).default('telltale-processor'),
@@ -29,7 +29,7 @@ export const processorConfigSchema = z
       })
       .prefault({}),
     topics: z
-      .object({
+      .strictObject({
         spans: z.string().min(1).default(DEFAULT_SPANS_TOPIC),
         aggregates: z.string().min(1).default(DEFAULT_AGGREGATES_TOPIC),
         safetyEvents: z.string().min(1).default(DEFAULT_SAFETY_EVENTS_TOPIC),
@@ -41,7 +41,7 @@ export const processorConfigSchema = z
     /** Input records larger than this go to the DLQ unread. */
     maxRecordBytes: positive(DEFAULT_MAX_INPUT_BYTES),
     windows: z
-      .object({
+      .strictObject({
         sizeMs: positive(ENGINE_DEFAULTS.windowSizeMs),
         graceMs: ms(ENGINE_DEFAULTS.graceMs),
         /**
@@ -52,7 +52,7 @@ export const processorConfigSchema = z
       })
       .prefault({}),
     join: z
-      .object({
+      .strictObject({
         /** Event time a trace waits after its workflow span ends; must not exceed windows.graceMs. */
         waitMs: ms(ENGINE_DEFAULTS.joinWaitMs),
         orphanTimeoutMs: ms(ENGINE_DEFAULTS.orphanTimeoutMs),
@@ -61,7 +61,7 @@ export const processorConfigSchema = z
       })
       .prefault({}),
     limits: z
-      .object({
+      .strictObject({
         maxOpenWindows: positive(ENGINE_DEFAULTS.maxOpenWindows),
         services: positive(DEFAULT_LIMITS.services),
         workflows: positive(DEFAULT_LIMITS.workflows),
@@ -72,20 +72,20 @@ export const processorConfigSchema = z
       })
       .prefault({}),
     prices: z
-      .object({
+      .strictObject({
         /** YAML or JSON price file that extends (and, same date, overrides) the shipped table. */
         file: z.string().min(1).optional(),
       })
       .prefault({}),
     server: z
-      .object({
+      .strictObject({
         /** /metrics, /healthz and /readyz. */
         host: z.string().min(1).default('0.0.0.0'),
         port: envNumber(z.number().int().min(0).max(65535)).default(9464),
       })
       .prefault({}),
     log: z
-      .object({
+      .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       })
       .prefault({}),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { span } from '../../test/spans.ts';
-import { PriceTable, shippedPriceEntries, usdPerMillionToPicoPerToken } from './price-table.ts';
+import { PriceTable, parsePriceFile, shippedPriceEntries, usdPerMillionToPicoPerToken } from './price-table.ts';
 import { priceCall } from './pricing.ts';
 
 const table = new PriceTable([
@@ -89,5 +89,14 @@ describe('price table', () => {
     expect(t.size).toBeGreaterThan(10);
     expect(t.lookup('openai', 'gpt-4o', at('2024-06-01T00:00:00Z'))?.input).toBe(5_000_000n);
     expect(t.lookup('openai', 'gpt-4o', at('2025-01-01T00:00:00Z'))?.input).toBe(2_500_000n);
+  });
+
+  it('refuses a price field it does not know: a misspelt cacheRead would price cache reads at the input price', () => {
+    const text = `prices:
+  - { provider: p, model: m, validFrom: '2025-01-01', usdPerMillion: { input: '1', output: '2', cache_read: '0.1' } }
+`;
+    expect(() => parsePriceFile(text, 'prices.yaml')).toThrow(
+      'prices.yaml: prices.0.usdPerMillion.cache_read: not a known field',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { issueAt } from '@telltale/config';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { PriceTableError } from '../errors.ts';
@@ -14,12 +15,12 @@ import { PriceTableError } from '../errors.ts';
 
 const usdPerMillion = z.union([z.string(), z.number()]);
 
-const priceEntrySchema = z.object({
+const priceEntrySchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1),
   /** ISO 8601 date or date-time (UTC when no offset): the first instant this price applies. */
   validFrom: z.string().min(1),
-  usdPerMillion: z.object({
+  usdPerMillion: z.strictObject({
     input: usdPerMillion,
     output: usdPerMillion,
     /** Defaults to the input price. */
@@ -29,7 +30,7 @@ const priceEntrySchema = z.object({
   }),
 });
 
-const priceFileSchema = z.object({
+const priceFileSchema = z.strictObject({
   version: z.literal(1).optional(),
   currency: z.string().optional(),
   prices: z.array(priceEntrySchema),
@@ -167,8 +168,8 @@ export function parsePriceFile(text: string, name: string): PriceEntryInput[] {
   }
   const r = priceFileSchema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new PriceTableError(`${name}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    const issue = issueAt(r.error.issues[0]);
+    throw new PriceTableError(`${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return r.data.prices;
 }
