@@ -185,6 +185,56 @@ describe('KafkaProcessor lifecycle against a real broker', () => {
     }
   });
 
+  it('a partition handed to another member in a rebalance stops reporting its lag here', async () => {
+    const brokers = kafkaBrokers();
+    const spans = uniqueTopic('lifecycle-spans');
+    await createTopics(brokers, [{ topic: spans, numPartitions: 4 }]);
+    const round = (r: number) =>
+      produce(
+        brokers,
+        spans,
+        Array.from({ length: 4 }, (_, partition) => ({ value: Buffer.alloc(0), partition, key: `r${r}p${partition}` })),
+      );
+    await round(1);
+    const groupId = uniqueTopic('lifecycle-group');
+    const member = () => {
+      const counters = newCounters();
+      const metrics = new ProcessorMetrics(counters, { defaultMetrics: false });
+      const p = processor(new Kafka({ clientId: 'lag-test', brokers, logLevel: logLevel.NOTHING }), topics(spans), {
+        groupId,
+        counters,
+        metrics,
+      });
+      const lagPartitions = async () => (await metrics.lag.get()).values.map((v) => String(v.labels.partition)).sort();
+      return { p, lagPartitions };
+    };
+    const a = member();
+    const b = member();
+    await a.p.start();
+    try {
+      await waitUntil(async () => (await a.lagPartitions()).length === 4, {
+        what: 'A reads all four',
+        timeoutMs: 60_000,
+      });
+      await b.p.start();
+      await waitUntil(async () => b.p.ready, { what: 'B joins the group', timeoutMs: 60_000 });
+      await round(2);
+      // Each partition is reported by the member that owns it now; none twice.
+      let seen: string[] = [];
+      await waitUntil(
+        async () => {
+          seen = [...(await a.lagPartitions()), ...(await b.lagPartitions())];
+          return new Set(seen).size === 4 && (await b.lagPartitions()).length > 0;
+        },
+        { what: 'all four partitions reported after the rebalance', timeoutMs: 60_000, intervalMs: 250 },
+      );
+      expect(seen.sort()).toEqual(['0', '1', '2', '3']);
+    } finally {
+      await b.p.stop();
+      await a.p.stop();
+    }
+  });
+
   it('writes output larger than the topic allows in one request in several requests, all of it', async () => {
     const brokers = kafkaBrokers();
     const t = topics(uniqueTopic('lifecycle-spans'));
