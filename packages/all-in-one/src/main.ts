@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { stopOnSignals } from '@telltale/service';
+import { logProcessWarnings, stopOnSignals } from '@telltale/service';
 import { CommanderError } from 'commander';
 import { startAllInOne } from './all-in-one.ts';
 import { resolveOptions } from './cli-options.ts';
@@ -24,6 +24,7 @@ try {
 }
 
 const logger = createLogger(options.logLevel);
+logProcessWarnings(logger);
 // Before starting: a signal while it starts stops it once started (the demo is a child process to end).
 const starting = startAllInOne(options, logger);
 stopOnSignals(async () => (await starting).stop(), { logger });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { logProcessWarnings } from '@telltale/service';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
@@ -56,6 +57,7 @@ program
       return;
     }
     const logger = pino({ name: 'telltale-alerts', level: c.log.level });
+    logProcessWarnings(logger);
     try {
       await runService(c, logger);
     } catch (err) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { stopOnSignals } from '@telltale/service';
+import { logProcessWarnings, stopOnSignals } from '@telltale/service';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
@@ -50,6 +50,7 @@ if (opts.checkConfig) {
 }
 
 const logger = pino({ name: 'telltale-processor', level: config.log.level });
+logProcessWarnings(logger);
 
 try {
   const running = await runProcessor(config, logger, decoderFor(config.encoding, { maxBytes: config.maxRecordBytes }));
