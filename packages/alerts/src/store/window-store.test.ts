@@ -49,6 +49,19 @@ describe('the window store', () => {
     expect(toolTotals(store, 3_600_000, now, 86_400_000).search?.calls).toBe(360);
   });
 
+  it('refuses a window that ends more than an hour ahead, and keeps the freshness gauge on real data', () => {
+    const store = new WindowStore(options);
+    expect(store.apply(aggregate({ startMs: T0, tools: { search: { calls: 1, successes: 1 } } }), T0 + 10_000)).toBe(
+      'applied',
+    );
+    // Starts now, ends a year ahead.
+    expect(store.apply(aggregate({ startMs: T0 + 10_000, sizeMs: 365 * 86_400_000 }), T0 + 10_000)).toBe('too_new');
+    expect(store.apply(aggregate({ startMs: T0 + 2 * 3_600_000 }), T0 + 10_000)).toBe('too_new');
+    // Clock skew within the hour is fine.
+    expect(store.apply(aggregate({ startMs: T0 + 3_000_000 }), T0 + 10_000)).toBe('applied');
+    expect(store.newestWindowEndMs).toBe(T0 + 3_010_000);
+  });
+
   it('keeps memory bounded: buckets and ids older than the horizon are dropped, and so are late replays of them', () => {
     const store = new WindowStore({ ...options, lookbackMs: 3_600_000, marginMs: 600_000 });
     const old = aggregate({ startMs: T0, tools: { search: { calls: 1, successes: 1 } } });

@@ -60,7 +60,8 @@ export class WindowStore {
     if (this.#applied.has(aggregate)) return 'duplicate';
     const { startMs, endMs } = aggregate.window;
     if (this.#applied.tooOld(endMs) || endMs <= nowMs - this.horizonMs) return 'too_old';
-    if (startMs > nowMs + this.#maxFutureMs) return 'too_new';
+    // By its end: a window that started now but ends a year ahead would hold the freshness gauge there for good.
+    if (endMs > nowMs + this.#maxFutureMs) return 'too_new';
     const series = this.#series.intern(aggregate.key);
     const tool = (name: string) => this.#series.tool(name);
     addAggregate(this.#fine.at(series, startMs), aggregate, tool);
