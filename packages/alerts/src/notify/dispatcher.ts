@@ -44,6 +44,8 @@ export interface Pager {
    * next tick); `pending` deliveries are owed and go out on the next tick.
    */
   restore(firing: readonly AlertNotification[], pending?: readonly PendingDelivery[]): void;
+  /** Points the link of every notification held (restored ones included) where `generatorUrl` says, from now on. */
+  relink(generatorUrl: (dedupKey: string) => string): void;
   /** Stops delivering: waits up to drainTimeoutMs (default 5s) for deliveries under way, then aborts them. */
   close(drainTimeoutMs?: number): Promise<void>;
 }
@@ -278,6 +280,12 @@ export function createPager(opts: PagerOptions): Pager {
         if (p.lastError !== undefined) e.lastError = p.lastError;
         entriesOf(channel.name).set(p.notification.dedupKey, e);
       }
+    },
+
+    relink(generatorUrl) {
+      for (const entries of outbox.values())
+        for (const e of entries.values())
+          e.notification = { ...e.notification, generatorURL: generatorUrl(e.notification.dedupKey) };
     },
 
     async close(drainTimeoutMs = 5_000) {

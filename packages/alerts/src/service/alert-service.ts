@@ -73,11 +73,7 @@ export class AlertService {
     this.#persistence = new StorePersistence(config.state.dir, this.store, this.logger);
     const { replayed } = this.#persistence.restore(this.#now());
     const state = this.#files.readAlertState();
-    this.engine = new AlertEngine(
-      this.rules,
-      { generatorUrl: (key) => `${this.#baseUrl}/api/v1/alerts/${encodeURIComponent(key)}` },
-      state?.engine,
-    );
+    this.engine = new AlertEngine(this.rules, { generatorUrl: (key) => this.#generatorUrl(key) }, state?.engine);
     let pager: Pager | undefined;
     this.metrics = new AlertMetrics({
       tenantLabel: config.metrics.tenantLabel,
@@ -119,9 +115,18 @@ export class AlertService {
       );
   }
 
-  /** The base URL alerts link back to (generatorURL); set once the server listens. */
+  /**
+   * The base URL alerts link back to (generatorURL); set once the server
+   * listens. The alerts restored at start were linked before the port was
+   * known: they follow, so their re-sends link here too.
+   */
   setBaseUrl(url: string): void {
     this.#baseUrl = url.replace(/\/+$/, '');
+    this.pager.relink((key) => this.#generatorUrl(key));
+  }
+
+  #generatorUrl(dedupKey: string): string {
+    return `${this.#baseUrl}/api/v1/alerts/${encodeURIComponent(dedupKey)}`;
   }
 
   /** The service's clock, ms. */

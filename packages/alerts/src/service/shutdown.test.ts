@@ -121,6 +121,26 @@ describe('stopping the alert service', () => {
     }
   });
 
+  it('re-sends an alert restored as firing with a link to where the service listens now, not a placeholder', async () => {
+    const am = { name: 'am', type: 'alertmanager', url: hook.url, retries: 0 };
+    const first = await start(am);
+    for (const a of minuteOf(0.5)) first.apply(a);
+    await first.evaluate();
+    await first.stop();
+    const second = await start(am);
+    try {
+      clock += 60_000; // past the resend interval: the restored alert goes to Alertmanager again
+      for (const a of minuteOf(0.5)) second.apply(a);
+      await second.evaluate();
+      const links = hook.requests.map((r) => (r.body as { generatorURL: string }[])[0]?.generatorURL);
+      expect(links).toHaveLength(2);
+      expect(links[0]).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${first.port}/api/v1/alerts/SearchFailing`));
+      expect(links[1]).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${second.port}/api/v1/alerts/SearchFailing`));
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('links notifications to the configured external URL from the start, before the server listens', async () => {
     // The alerts restored as firing are re-sent to Alertmanager with links made before the server listens.
     const c = parseConfig({
