@@ -187,9 +187,30 @@ describe('pager', () => {
     await pager.notify(n);
     await pager.tick();
     expect(pd.actions()).toEqual(['trigger']);
-    expect(pager.pending()).toEqual([]);
+    // Still owed (it never reached a responder), kept for a restart, and not retried before one.
+    expect(pager.pending()).toEqual([
+      { channel: 'pd', notification: n, failures: 0, lastError: 'HTTP 503 from pd', refused: true },
+    ]);
     await pager.notify(resolveOf(n));
     expect(pd.actions()).toEqual(['trigger', 'resolve']);
+    expect(pager.pending()).toEqual([]);
+  });
+
+  it('after a restart, tries once more a trigger the channel refused: the fixed channel config pages', async () => {
+    const pd = scriptedChannel('pd');
+    const n = triggerOf();
+    const before = pagerWith([pd.channel]).pager;
+    pd.fail(false);
+    await before.notify(n);
+    const owed = before.pending();
+    await before.close();
+
+    const after = pagerWith([pd.channel]).pager;
+    after.restore([n], owed);
+    await after.tick();
+    await after.tick();
+    expect(pd.actions()).toEqual(['trigger', 'trigger']);
+    expect(after.pending()).toEqual([]);
   });
 
   it('after a restart, sends no second trigger for restored alerts but re-sends them to Alertmanager', async () => {

@@ -29,6 +29,12 @@ export interface PendingDelivery {
   /** Failed deliveries so far (each after the channel's own retries). */
   failures: number;
   lastError?: string;
+  /**
+   * The channel refused it for good (4xx): not retried while this process
+   * runs, but tried once more after a restart, which is when a fixed channel
+   * config takes effect.
+   */
+  refused?: true;
 }
 
 export interface Pager {
@@ -36,12 +42,13 @@ export interface Pager {
   notify(notification: AlertNotification): Promise<void>;
   /** Retries what failed and re-sends firing alerts that are due; the caller drives it (e.g. every evaluation). */
   tick(now?: number): Promise<void>;
-  /** Deliveries still owed, per channel. */
+  /** Deliveries still owed, per channel: those to retry, and triggers a channel refused. */
   pending(): PendingDelivery[];
   /**
    * After a restart: `firing` alerts were already delivered before it (no new
    * trigger goes out, but they are re-sent to `resendTypes` channels on the
-   * next tick); `pending` deliveries are owed and go out on the next tick.
+   * next tick); `pending` deliveries are owed and go out on the next tick,
+   * refused ones too.
    */
   restore(firing: readonly AlertNotification[], pending?: readonly PendingDelivery[]): void;
   /** Points the link of every notification held (restored ones included) where `generatorUrl` says, from now on. */
@@ -160,7 +167,10 @@ export function createPager(opts: PagerOptions): Pager {
             'notification refused by the channel; not retried (fix the channel config or the rule)',
           );
           if (n.action === 'resolve') entriesOf(channel.name).delete(n.dedupKey);
-          else entry.rejected = true;
+          else {
+            entry.rejected = true;
+            entry.lastError = result.error;
+          }
         }
       }
     } finally {
@@ -248,9 +258,11 @@ export function createPager(opts: PagerOptions): Pager {
       const out: PendingDelivery[] = [];
       for (const [channel, entries] of outbox) {
         for (const e of entries.values()) {
-          if (e.delivered || e.rejected) continue;
+          // A refused re-send was delivered once: the restore of firing alerts covers it.
+          if (e.delivered) continue;
           const p: PendingDelivery = { channel, notification: e.notification, failures: e.failures };
           if (e.lastError !== undefined) p.lastError = e.lastError;
+          if (e.rejected) p.refused = true;
           out.push(p);
         }
       }
@@ -278,6 +290,11 @@ export function createPager(opts: PagerOptions): Pager {
         const e = newEntry(channel, p.notification);
         e.failures = p.failures;
         if (p.lastError !== undefined) e.lastError = p.lastError;
+        if (p.refused)
+          log.info(
+            { channel: p.channel, dedupKey: p.notification.dedupKey, err: p.lastError },
+            'a notification the channel refused before the restart is tried again',
+          );
         entriesOf(channel.name).set(p.notification.dedupKey, e);
       }
     },

@@ -121,6 +121,29 @@ describe('stopping the alert service', () => {
     }
   });
 
+  it('pages after a restart when PagerDuty refused the trigger before it (a bad routing key, fixed since)', async () => {
+    const pd = {
+      name: 'pd',
+      type: 'pagerduty',
+      routingKey: 'R0UT1NGKEY0123456789abcdefABCDEF',
+      url: `${hook.url}/v2/enqueue`,
+    };
+    hook.script({ status: 400, body: { status: 'invalid event', message: 'Event object is invalid' } });
+    const first = await start(pd);
+    for (const a of minuteOf(0.5)) first.apply(a);
+    await first.evaluate();
+    await first.stop();
+    const second = await start(pd);
+    try {
+      await second.evaluate();
+      const actions = hook.requests.map((r) => (r.body as { event_action: string }).event_action);
+      expect(actions).toEqual(['trigger', 'trigger']);
+      expect(second.service.pager.pending()).toEqual([]);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('re-sends an alert restored as firing with a link to where the service listens now, not a placeholder', async () => {
     const am = { name: 'am', type: 'alertmanager', url: hook.url, retries: 0 };
     const first = await start(am);

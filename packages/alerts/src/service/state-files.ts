@@ -68,6 +68,7 @@ const alertStateSchema = z.object({
       notification: notificationSchema,
       failures: z.number().int().nonnegative(),
       lastError: z.string().optional(),
+      refused: z.literal(true).optional(),
     }),
   ),
 });
