@@ -68,6 +68,7 @@ export const processorConfigSchema = z
         tenants: positive(DEFAULT_LIMITS.tenants),
         tools: positive(DEFAULT_LIMITS.tools),
         models: positive(DEFAULT_LIMITS.models),
+        policies: positive(DEFAULT_LIMITS.policies),
         keys: positive(DEFAULT_LIMITS.keys),
       })
       .prefault({}),
@@ -134,6 +135,7 @@ export const ENV_VARS: Readonly<Record<string, readonly string[]>> = {
   TELLTALE_MAX_TENANTS: ['limits', 'tenants'],
   TELLTALE_MAX_TOOLS: ['limits', 'tools'],
   TELLTALE_MAX_MODELS: ['limits', 'models'],
+  TELLTALE_MAX_POLICIES: ['limits', 'policies'],
   TELLTALE_MAX_KEYS: ['limits', 'keys'],
   TELLTALE_PRICES_FILE: ['prices', 'file'],
   TELLTALE_SERVER_HOST: ['server', 'host'],

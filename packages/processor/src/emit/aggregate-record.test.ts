@@ -6,7 +6,7 @@ import { Window } from '../windows/window.ts';
 import { windowRecords } from './aggregate-record.ts';
 
 const mark: Mark = { position: 0n, streamTimeMs: -Infinity, forcedClosedEndMs: -Infinity };
-const limits = { services: 100, workflows: 100, tenants: 100, tools: 100, models: 3, keys: 100 };
+const limits = { services: 100, workflows: 100, tenants: 100, tools: 100, models: 3, policies: 100, keys: 100 };
 
 /**
  * One window with every part of a record in use: several outcomes, tools and

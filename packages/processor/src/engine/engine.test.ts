@@ -225,6 +225,30 @@ describe('caps and overflow', () => {
     expect(e.counters.overflow.model).toBe(1);
   });
 
+  it('folds safety policies past the per-window cap into __overflow__, so a policy carrying an id cannot grow a record without end', () => {
+    const e = engine({ limits: { policies: 2 } });
+    const blocked = (policy: string) => safetyEvent({ kind: 'blocked', policy });
+    e.process(
+      [
+        toolSpan({ safetyEvents: [blocked('pii/request-1'), blocked('pii/request-2')] }),
+        toolSpan({ safetyEvents: [blocked('pii/request-3'), blocked('pii/request-1'), blocked('pii/request-4')] }),
+      ],
+      0n,
+    );
+    e.flush();
+    const out = e.drain();
+    expect(out.aggregates[0]?.safety).toEqual({ blocked: { 'pii/request-1': 2, 'pii/request-2': 1, [OVERFLOW]: 2 } });
+    expect(e.counters.overflow.policy).toBe(2);
+    // The audit trail keeps every event with its own policy.
+    expect(out.safetyEvents.map((s) => s.policy).sort()).toEqual([
+      'pii/request-1',
+      'pii/request-1',
+      'pii/request-2',
+      'pii/request-3',
+      'pii/request-4',
+    ]);
+  });
+
   it('counts a workflow whose trace finds no room among open traces without its spend, never silently', () => {
     const e = engine({ maxOpenTraces: 1 });
     const out = run(e, [

@@ -284,7 +284,7 @@ export class Engine {
         for (let i = 0; i < events.length; i++) {
           const ev = events[i] as SafetyEventView;
           const kind = safetyKind(ev.kind);
-          if (kind) counts.addSafety(key, kind, ev.policy);
+          if (kind) counts.addSafety(key, kind, window.policy(ev.policy));
         }
       }
     }

@@ -37,6 +37,7 @@ export const DEFAULT_LIMITS: CardinalityLimits = {
   tenants: 1000,
   tools: 200,
   models: 100,
+  policies: 200,
   keys: 10_000,
 };
 

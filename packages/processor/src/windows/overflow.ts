@@ -8,6 +8,7 @@ export const OVERFLOW_REASONS = [
   'tenant',
   'tool',
   'model',
+  'policy',
   'keys',
   'open_windows',
   'open_traces',
@@ -22,6 +23,8 @@ export interface CardinalityLimits {
   tenants: number;
   tools: number;
   models: number;
+  /** Distinct safety policies: a policy name carrying an id would otherwise grow a record past what Kafka takes. */
+  policies: number;
   /** Distinct (service, workflow, tenant) keys per window; past it the whole key is `__overflow__`. */
   keys: number;
 }

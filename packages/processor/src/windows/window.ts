@@ -37,6 +37,7 @@ export class Window {
   readonly #services = new Set<string>();
   readonly #workflows = new Set<string>();
   readonly #tenants = new Set<string>();
+  readonly #policies = new Set<string>();
   /** Tool ids by name, for the names admitted under the tool cap; the names by id. */
   readonly #toolIds = new Map<string, number>();
   readonly #toolNames: string[] = [];
@@ -158,6 +159,11 @@ export class Window {
         this.#modelIds.get(OVERFLOW)?.get(OVERFLOW) ??
         this.#modelNames.push({ provider: OVERFLOW, model: OVERFLOW, key: modelKey(OVERFLOW, OVERFLOW) }) - 1;
     return this.#overflowModel;
+  }
+
+  /** The name safety policy `name` counts under: its own while it fits the per-window policy cap, else `__overflow__`. */
+  policy(name: string): string {
+    return this.#capped(this.#policies, name, this.#limits.policies, 'policy');
   }
 
   /**
