@@ -39,6 +39,18 @@ describe('price table', () => {
       expect(noon.lookup('p', 'm', at('2025-06-01T12:00:00Z'))?.input).toBe(1_000_000n);
       // An offset given is kept.
       expect(noon.lookup('p', 'z', at('2025-06-01T10:00:00Z'))?.input).toBe(1_000_000n);
+      // RFC 3339 allows a space for the T; still UTC.
+      const spaced = new PriceTable([
+        { provider: 'p', model: 'm', validFrom: '2025-06-01 00:00:00', usdPerMillion: { input: '1', output: '1' } },
+      ]);
+      expect(spaced.lookup('p', 'm', at('2025-05-31T23:59:59.999Z'))).toBeUndefined();
+      expect(spaced.lookup('p', 'm', at('2025-06-01T00:00:00Z'))?.input).toBe(1_000_000n);
+      // Forms Date.parse would read in the host's zone are refused, not guessed.
+      for (const validFrom of ['2025/06/01', 'June 1, 2025', '2025-06-01T25:00', '2025-6-1'])
+        expect(
+          () => new PriceTable([{ provider: 'p', model: 'm', validFrom, usdPerMillion: { input: '1', output: '1' } }]),
+          validFrom,
+        ).toThrow(/validFrom: not an ISO 8601 date/);
     } finally {
       if (saved === undefined) delete process.env.TZ;
       else process.env.TZ = saved;

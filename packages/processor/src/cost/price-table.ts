@@ -121,13 +121,18 @@ export class PriceTable {
 }
 
 /** A date-time with a zone: Z or an offset at its end. Without one, Date.parse would read the host's local time. */
-const ZONED = /(Z|[+-]\d{2}:?\d{2})$/i;
+/** ISO 8601 / RFC 3339: a date, or a date and time (`T` or a space between), with an optional zone. */
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 function parseValidFrom(s: string, where: string): number {
-  // UTC when no zone is given, so every replica prices a call alike whatever its time zone.
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s.includes('T') && !ZONED.test(s) ? `${s}Z` : s;
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) throw new PriceTableError(`${where}.validFrom: not an ISO 8601 date: ${JSON.stringify(s)}`);
+  // Only ISO forms, read as UTC when no zone is given: Date.parse reads other forms (2025/06/01) in the host's
+  // time zone, and replicas in different zones would price the same call differently.
+  const m = ISO_DATE_TIME.exec(s.trim());
+  const ms = m ? Date.parse(`${m[1]}T${m[2] ?? '00:00'}${(m[3] ?? 'Z').toUpperCase()}`) : Number.NaN;
+  if (!Number.isFinite(ms))
+    throw new PriceTableError(
+      `${where}.validFrom: not an ISO 8601 date or date-time (2025-06-01, 2025-06-01T12:00:00Z): ${JSON.stringify(s)}`,
+    );
   return ms;
 }
 
