@@ -88,6 +88,49 @@ describe('price table', () => {
     expect(priceCall(s, 'm', table).picoUsd).toBe(BigInt(tokens) * 2_000_000n);
   });
 
+  it('prices a dated snapshot the table does not list at the price of the model asked for', () => {
+    const t = new PriceTable([
+      { provider: 'p', model: 'm', validFrom: '2025-01-01', usdPerMillion: { input: '1', output: '2' } },
+      { provider: 'p', model: 'm-2025-06-01', validFrom: '2025-01-01', usdPerMillion: { input: '3', output: '3' } },
+    ]);
+    const call = (responseModel: string) =>
+      priceCall(
+        span({
+          provider: 'p',
+          requestModel: 'm',
+          responseModel,
+          endTimeMs: at('2025-07-01T00:00:00Z'),
+          inputTokens: 1,
+        }),
+        responseModel,
+        t,
+      );
+    expect(call('m-2025-04-14')).toEqual({ picoUsd: 1_000_000n, source: 'price_table' });
+    // A snapshot with its own entry keeps its own price.
+    expect(call('m-2025-06-01')).toEqual({ picoUsd: 3_000_000n, source: 'price_table' });
+    expect(
+      priceCall(span({ provider: 'p', requestModel: 'x', responseModel: 'x-1', inputTokens: 1 }), 'x-1', t).source,
+    ).toBe('unpriced');
+  });
+
+  it('prices the shipped models when the provider answers with a dated snapshot', () => {
+    const t = new PriceTable(shippedPriceEntries());
+    for (const [requestModel, responseModel] of [
+      ['gpt-4.1', 'gpt-4.1-2025-04-14'],
+      ['o3', 'o3-2025-04-16'],
+      ['o4-mini', 'o4-mini-2025-04-16'],
+    ] as const) {
+      const s = span({
+        provider: 'openai',
+        requestModel,
+        responseModel,
+        endTimeMs: at('2025-09-01T00:00:00Z'),
+        inputTokens: 1,
+      });
+      expect(priceCall(s, responseModel, t).source, responseModel).toBe('price_table');
+    }
+  });
+
   it('lets an explicit cost on the span win and leaves unknown models unpriced, never $0', () => {
     expect(priceCall(span({ costUsd: 0.0123, provider: 'p' }), 'm', table)).toEqual({
       picoUsd: 12_300_000_000n,

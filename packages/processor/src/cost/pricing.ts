@@ -27,7 +27,13 @@ export function priceCall(span: Span, model: string, table: PriceTable): CallCos
 /** `priceCall`'s picodollars, undefined when unpriced: the engine's per-call path, without a result object. */
 export function callPicoUsd(span: Span, model: string, table: PriceTable): Pico | undefined {
   if (span.costUsd !== undefined) return picoOf(usdToPico(span.costUsd));
-  const price = table.lookup(span.provider, model, span.endTimeMs);
+  // The model that answered first (a dated snapshot has its own entry when its price differs), else the one asked
+  // for: providers answer `gpt-4.1` with `gpt-4.1-2025-04-14`, and a table listing the alias still prices it.
+  const price =
+    table.lookup(span.provider, model, span.endTimeMs) ??
+    (span.requestModel !== model && span.requestModel !== ''
+      ? table.lookup(span.provider, span.requestModel, span.endTimeMs)
+      : undefined);
   if (!price) return undefined;
   const plainInput = Math.max(0, span.inputTokens - span.cacheReadTokens);
   const plainOutput = Math.max(0, span.outputTokens - span.reasoningTokens);
