@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createTopics, kafkaBrokers, uniqueTopic, waitUntil } from '../../../../../test/infra/index.ts';
@@ -232,6 +232,42 @@ describe('KafkaProcessor lifecycle against a real broker', () => {
     } finally {
       await b.p.stop();
       await a.p.stop();
+    }
+  });
+
+  it('loses no output when a write fails with an error kafkajs would retry: the partition is rebuilt, not skipped', async () => {
+    const brokers = kafkaBrokers();
+    const t = topics(uniqueTopic('lifecycle-spans'));
+    await createTopics(brokers, [
+      { topic: t.spans, numPartitions: 1 },
+      { topic: t.aggregates, numPartitions: 1 },
+      { topic: t.safetyEvents, numPartitions: 1 },
+      { topic: t.dlq, numPartitions: 1 },
+    ]);
+    const w = generateWorkload({ traces: 200, seed: 31 });
+    await produce(brokers, t.spans, [...workloadMessages(w), ...tickMessages(w, 1)]);
+    const aggregates = await readTopic(brokers, t.aggregates);
+    // A real producer whose first write meets a dropped connection, the way a broker restart looks to kafkajs.
+    const kafka = new Kafka({ clientId: 'emit-failure-test', brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer.bind(kafka);
+    let failed = 0;
+    kafka.producer = (config) => {
+      const p = producer(config);
+      const sendBatch = p.sendBatch.bind(p);
+      p.sendBatch = (batch) => {
+        if (failed++ === 0) return Promise.reject(new kafkajs.KafkaJSConnectionError('connection dropped (injected)'));
+        return sendBatch(batch);
+      };
+      return p;
+    };
+    const p = processor(kafka, t, { engine: { prices: new PriceTable(WORKLOAD_PRICES) } });
+    await p.start();
+    try {
+      await waitForTruth(aggregates.messages, w, 'every aggregate, the ones of the failed write included');
+      expect(failed).toBeGreaterThan(1);
+    } finally {
+      await p.stop();
+      await aggregates.stop();
     }
   });
 

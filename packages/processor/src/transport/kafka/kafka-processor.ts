@@ -1,5 +1,14 @@
 import { AGGREGATE_SCHEMA_V1, SAFETY_EVENT_SCHEMA_V1 } from '@telltale/conventions';
-import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import kafkajs, {
+  type Admin,
+  type Batch,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaJSErrorMetadata,
+  type Message,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import type { EngineCounters } from '../../engine/counters.ts';
 import { Engine } from '../../engine/engine.ts';
@@ -237,7 +246,18 @@ export class KafkaProcessor {
       this.#observeLag(batch, last);
       this.#activity.set(shard, { partition, atMs: Date.now() });
     }
-    await this.#emit(engine, dlq);
+    try {
+      await this.#emit(engine, dlq);
+    } catch (err) {
+      // The output has left the engine and maybe not reached Kafka, and the batch is resolved: kafkajs retrying
+      // this error would fetch on past it, and the output would be lost. As a non-retriable error it restarts
+      // the consumer instead (or stops it, by the cause), and every partition is rebuilt from its checkpoint.
+      this.#o.logger.warn({ shard, err }, 'writing output failed; partitions are rebuilt from their checkpoints');
+      this.#dropStates();
+      // kafkajs restarts a consumer whose error's cause is retriable; its typings leave `cause` out of the metadata.
+      const metadata = { retriable: false, cause: err } as KafkaJSErrorMetadata;
+      throw new kafkajs.KafkaJSError(err instanceof Error ? err : String(err), metadata);
+    }
     // A rejoin while we were writing: the new generation rebuilds from the committed checkpoint; do not commit.
     if (this.#engines.get(shard) !== engine || generation !== this.#generation) return;
     // Also after a batch cut short by isRunning/isStale: the checkpoint never passes the last record processed.
