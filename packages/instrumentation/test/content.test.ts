@@ -37,6 +37,17 @@ describe('scrubSecrets', () => {
     expect(out).toContain('password=\\"[REDACTED]');
   });
 
+  it('finds a key and a token at the end of long runs of their own prefixes', () => {
+    const sk = 'sk-'.repeat(20_000);
+    expect(scrubSecrets(`${sk} sk-proj-abcdefghijklmnop1234`)).toBe(`${sk} [REDACTED]`);
+    const jwt = 'eyJ-'.repeat(20_000);
+    expect(scrubSecrets(`${jwt} eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.SflKxwRJSMeKKF2QT4`)).toBe(
+      `${jwt} [REDACTED]`,
+    );
+    // Inside a word a key is not one: the start needs a boundary still.
+    expect(scrubSecrets('task-abcdefghijklmnopqrstu')).toBe('task-abcdefghijklmnopqrstu');
+  });
+
   it('finds an e-mail address at the end of a long run of address characters', () => {
     const hex = '0123456789abcdef'.repeat(4096);
     expect(scrubSecrets(`${hex} ops@example.com`)).toBe(`${hex} [REDACTED]`);

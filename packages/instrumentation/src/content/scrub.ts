@@ -10,13 +10,15 @@ const PATTERNS: readonly RegExp[] = [
   // Authorization headers and bearer tokens.
   /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
   // Provider-style API keys: sk-..., sk-ant-..., pk_live_..., rk_test_..., xoxb-..., ghp_..., AKIA...
-  /\b(?:sk|pk|rk)[-_](?:[A-Za-z0-9]+[-_])*[A-Za-z0-9]{16,}\b/g,
+  // This one and the JWT start only where a run of key characters starts, not at each word boundary inside it:
+  // tried inside a long run (sk-sk-sk-..., eyJ-eyJ-...) the scan is quadratic and blocks the host.
+  /(?<![A-Za-z0-9_-])(?:sk|pk|rk)[-_](?:[A-Za-z0-9]+[-_])*[A-Za-z0-9]{16,}\b/g,
   /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g,
   /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
   /\bAKIA[0-9A-Z]{16}\b/g,
   /\bAIza[0-9A-Za-z_-]{35}\b/g,
   // JSON Web Tokens.
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
   // key=value / "key": "value" where the key names a secret; quotes may be escaped (\") when the text was
   // an object serialized to JSON.
   /((?:api[_-]?key|secret|password|passwd|token|access[_-]?key|client[_-]?secret)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)[^\s"'\\,;&]{4,}/gi,
