@@ -75,14 +75,15 @@ export function runModelCall<T>(rt: Runtime, options: ModelCallOptions, fn: (cal
     rt.internalErrors++;
     return fn(new ModelCallRecorder<T>(rt, undefined, trace.wrapSpanContext(INVALID_SPAN_CONTEXT)));
   }
+  const ctx = trace.setSpan(context.active(), call.span);
   let result: T;
   try {
-    result = context.with(trace.setSpan(context.active(), call.span), fn, undefined, call);
+    result = context.with(ctx, fn, undefined, call);
   } catch (err) {
     call.failed(err);
     throw err;
   }
-  return afterResult(result, call);
+  return afterResult(result, call, ctx);
 }
 
 class ModelCallRecorder<T> implements ModelCallHandle, Settle<T> {

@@ -3,7 +3,7 @@
  * promise without changing what it resolves or rejects with, and how to mark
  * a span failed without letting an SDK fault reach the host.
  */
-import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Context, context, type Span, SpanStatusCode } from '@opentelemetry/api';
 import { ERROR_TYPE } from '@telltale/conventions';
 import type { Runtime } from './runtime.ts';
 import { errorMessage, errorType, isNativePromise, isPromiseLike } from './sanitize.ts';
@@ -21,32 +21,41 @@ export interface Settle<T> {
  * their own, which never rejects); any other thenable has its `then` called
  * once, as `await` would, and the call returns a promise that settles as that
  * `await` would, since calling `then` again could run its work again (query
- * builders run on `then`).
+ * builders run on `then`). That `then` runs in `ctx`, the span's context, as
+ * the work it starts belongs to the span (an `async fn` would run it there).
  */
-export function afterResult<T>(result: T, settle: Settle<T>): T {
+export function afterResult<T>(result: T, settle: Settle<T>, ctx: Context): T {
   if (!isPromiseLike(result)) {
     settle.ok(result);
     return result;
   }
   if (isNativePromise(result)) {
-    result.then(
-      (value) => settle.ok(value as T),
-      (err: unknown) => settle.failed(err),
-    );
+    try {
+      result.then(
+        (value) => settle.ok(value as T),
+        (err: unknown) => settle.failed(err),
+      );
+    } catch (err) {
+      // A Proxy around a promise passes `instanceof` but not Promise.prototype.then's brand check: `await` on it
+      // rejects with this very error.
+      settle.failed(err);
+    }
     return result;
   }
   const thenable = result as PromiseLike<unknown>;
   return new Promise((resolve, reject) => {
     try {
-      thenable.then(
-        (value) => {
-          settle.ok(value as T);
-          resolve(value);
-        },
-        (err: unknown) => {
-          settle.failed(err);
-          reject(err);
-        },
+      context.with(ctx, () =>
+        thenable.then(
+          (value) => {
+            settle.ok(value as T);
+            resolve(value);
+          },
+          (err: unknown) => {
+            settle.failed(err);
+            reject(err);
+          },
+        ),
       );
     } catch (err) {
       // As `await` does: a `then` that throws rejects with what it threw.

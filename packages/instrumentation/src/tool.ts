@@ -46,14 +46,15 @@ export function runTool<T>(rt: Runtime, name: unknown, options: ToolOptions | un
     rt.internalErrors++;
     return fn(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
   }
+  const ctx = trace.setSpan(context.active(), span);
   let result: T;
   try {
-    result = context.with(trace.setSpan(context.active(), span), fn, undefined, span);
+    result = context.with(ctx, fn, undefined, span);
   } catch (err) {
     settle.failed(err);
     throw err;
   }
-  return afterResult(result, settle);
+  return afterResult(result, settle, ctx);
 }
 
 function startToolSpan(rt: Runtime, name: unknown, options: ToolOptions | undefined): Span {

@@ -94,7 +94,7 @@ export function runWorkflow<T>(
     handle.failed(err);
     throw err;
   }
-  return afterResult(result, handle);
+  return afterResult(result, handle, ctx);
 }
 
 class WorkflowRecorder<T> implements WorkflowHandle, Settle<T> {

@@ -1,5 +1,11 @@
+import { propagation, trace } from '@opentelemetry/api';
 import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { GEN_AI_TOOL_CALL_ARGUMENTS, GEN_AI_TOOL_NAME, GEN_AI_USAGE_INPUT_TOKENS } from '@telltale/conventions';
+import {
+  BAGGAGE_TENANT_ID,
+  GEN_AI_TOOL_CALL_ARGUMENTS,
+  GEN_AI_TOOL_NAME,
+  GEN_AI_USAGE_INPUT_TOKENS,
+} from '@telltale/conventions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fallback, modelCall, safety, start, tool, workflow } from '../src/index.ts';
 import { startTestSdk, type TestSdk } from './harness.ts';
@@ -161,6 +167,32 @@ describe('the SDK never hurts the host', () => {
     );
     expect(workflow('w', () => hostile)).toBe(hostile);
     expect(modelCall({ provider: 'p', model: 'm' }, () => hostile)).toBe(hostile);
+  });
+
+  it('hands back a Proxy around a promise as it was, and ends its span', async () => {
+    sdk = startTestSdk();
+    // instanceof Promise holds, but Promise.prototype.then refuses the Proxy as its receiver.
+    const proxied = new Proxy(Promise.resolve(1), {});
+    expect(tool('proxied', () => proxied)).toBe(proxied);
+    expect((await sdk.span('execute_tool proxied')).status.code).toBe(2);
+  });
+
+  it("runs a thenable's work in the span's context, with its trace and baggage, as an async fn would", async () => {
+    sdk = startTestSdk();
+    let seen: { spanName: string | undefined; tenant: string | undefined } | undefined;
+    const lazy = {
+      // biome-ignore lint/suspicious/noThenProperty: a thenable is what this test is about
+      then(resolve: (v: number) => void) {
+        const active = trace.getActiveSpan() as unknown as { name?: string } | undefined;
+        seen = {
+          spanName: active?.name,
+          tenant: propagation.getActiveBaggage()?.getEntry(BAGGAGE_TENANT_ID)?.value,
+        };
+        resolve(7);
+      },
+    };
+    expect(await workflow('wf', { tenant: 'acme' }, () => tool('query', () => lazy))).toBe(7);
+    expect(seen).toEqual({ spanName: 'execute_tool query', tenant: 'acme' });
   });
 
   it('returns a native promise itself, and a rejection the caller handled elsewhere stays handled', async () => {
