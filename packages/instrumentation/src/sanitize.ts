@@ -12,9 +12,9 @@ export const MAX_NAME_LENGTH = 256;
 export function safeName(value: unknown, fallback: string): string {
   if (typeof value === 'string') {
     if (value.length === 0) return fallback;
-    // Well-formed after the cut: half an emoji left at the end makes the W3C baggage header unencodable, and the
-    // propagator then drops the whole header.
-    return value.length > MAX_NAME_LENGTH ? value.slice(0, MAX_NAME_LENGTH).toWellFormed() : value;
+    // Well-formed, also after the cut: a lone surrogate (half an emoji) makes the W3C baggage header unencodable,
+    // and the propagator then drops the whole header, tenant and workflow with it.
+    return (value.length > MAX_NAME_LENGTH ? value.slice(0, MAX_NAME_LENGTH) : value).toWellFormed();
   }
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

@@ -79,4 +79,17 @@ describe('baggage of long names', () => {
     expect(sent.startsWith(`a${'😀'.repeat(100)}`)).toBe(true);
     expect(sent.isWellFormed()).toBe(true);
   });
+
+  it('still sends the baggage header for a short tenant holding a lone surrogate (JSON can carry one)', () => {
+    const carrier: Record<string, string> = {};
+    workflow('order_status', { tenant: JSON.parse('"acme\\ud83d"') as string }, () => {
+      propagation.inject(context.active(), carrier);
+    });
+    expect(decodeURIComponent(/telltale\.tenant\.id=([^,;]*)/.exec(carrier.baggage ?? '')?.[1] ?? '')).toBe(
+      'acme\ufffd',
+    );
+    expect(decodeURIComponent(/telltale\.workflow\.name=([^,;]*)/.exec(carrier.baggage ?? '')?.[1] ?? '')).toBe(
+      'order_status',
+    );
+  });
 });
