@@ -5,7 +5,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseOptions } from '../options.ts';
-import { createTraceExporter } from './otlp-exporters.ts';
+import { batchOptions, createTraceExporter } from './otlp-exporters.ts';
 
 let server: Server | undefined;
 
@@ -49,4 +49,15 @@ describe('the OTLP trace exporter', () => {
     expect(result.error?.message).toMatch(/time/i);
     await exporter.shutdown();
   }, 30_000);
+});
+
+describe('the span queue settings', () => {
+  it('leaves a batch or queue size of 0 from the environment to the default: a flush would never end', () => {
+    vi.stubEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', '0');
+    vi.stubEnv('OTEL_BSP_MAX_QUEUE_SIZE', '0');
+    const config = parseOptions({}, () => {});
+    expect(batchOptions(config)).toMatchObject({ maxQueueSize: 2048, maxExportBatchSize: 512 });
+    vi.stubEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', '64');
+    expect(batchOptions(config)).toMatchObject({ maxExportBatchSize: 64 });
+  });
 });

@@ -52,21 +52,25 @@ export function createMetricReader(config: TelltaleConfig): IMetricReader {
 
 export function batchOptions(config: TelltaleConfig): BoundedBatchOptions {
   const t = config.traces;
-  const maxQueueSize = t.maxQueueSize ?? envInt('OTEL_BSP_MAX_QUEUE_SIZE') ?? 2048;
+  const maxQueueSize = t.maxQueueSize ?? envInt('OTEL_BSP_MAX_QUEUE_SIZE', 1) ?? 2048;
   return {
     maxQueueSize,
-    maxExportBatchSize: Math.min(maxQueueSize, t.maxExportBatchSize ?? envInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') ?? 512),
+    maxExportBatchSize: Math.min(
+      maxQueueSize,
+      t.maxExportBatchSize ?? envInt('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 1) ?? 512,
+    ),
     scheduledDelayMillis: t.scheduledDelayMillis ?? envInt('OTEL_BSP_SCHEDULE_DELAY') ?? 1000,
-    exportTimeoutMillis: t.exportTimeoutMillis ?? envInt('OTEL_BSP_EXPORT_TIMEOUT') ?? 10_000,
+    exportTimeoutMillis: t.exportTimeoutMillis ?? envInt('OTEL_BSP_EXPORT_TIMEOUT', 1) ?? 10_000,
   };
 }
 
-function envInt(name: string): number | undefined {
+/** An integer OTEL_* setting of at least `min`; anything else is warned about and left to the default. */
+function envInt(name: string, min = 0): number | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const n = Number(raw);
-  if (Number.isInteger(n) && n >= 0) return n;
-  diag.warn(`telltale: ${name}=${raw} is not a non-negative integer; using the default`);
+  if (Number.isInteger(n) && n >= min) return n;
+  diag.warn(`telltale: ${name}=${raw} is not an integer of at least ${min}; using the default`);
   return undefined;
 }
 
