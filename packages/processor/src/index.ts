@@ -32,6 +32,7 @@ export type {
   OtlpHttpReceiverServerOptions,
   ReceiverOutcome,
   RunningOtlpHttpReceiver,
+  SpanRejection,
   SpanSink,
 } from './transport/http/receiver.ts';
 export { createOtlpHttpListener, startOtlpHttpReceiver } from './transport/http/receiver.ts';

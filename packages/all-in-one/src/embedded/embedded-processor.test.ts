@@ -124,7 +124,15 @@ describe('the embedded processor', () => {
     running = await startOn(() => clock, aggregates, 10);
     const p = running;
     const post = (body: unknown) => postJson(p, body);
-    expect((await post(trace(clock + 10 * 60_000))).status).toBe(200);
+    const skewed = await post(trace(clock + 10 * 60_000));
+    // Told to the sender as a partial success: all three spans of that trace refused, and why.
+    expect(skewed.status).toBe(200);
+    expect(await skewed.json()).toEqual({
+      partialSuccess: {
+        rejectedSpans: '3',
+        errorMessage: "3 of 3 spans end more than 60 s ahead of the receiver's clock; check the sender's clock",
+      },
+    });
     expect((await post(trace(clock + 500))).status).toBe(200);
     clock += 5000 + 2000;
     await expect.poll(() => aggregates.length, { timeout: 2000 }).toBeGreaterThan(0);

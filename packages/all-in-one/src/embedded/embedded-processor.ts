@@ -78,11 +78,19 @@ export async function startEmbeddedProcessor(opts: EmbeddedProcessorOptions): Pr
     port: opts.port,
     logger: log,
     sink: (spans) => {
-      const limit = now() + (opts.maxAheadMs ?? 60_000);
+      const aheadMs = opts.maxAheadMs ?? 60_000;
+      const limit = now() + aheadMs;
       const kept = spans.some((s) => s.endTimeMs > limit) ? spans.filter((s) => s.endTimeMs <= limit) : spans;
-      counters.invalid.end_time_future += spans.length - kept.length;
+      const rejected = spans.length - kept.length;
+      counters.invalid.end_time_future += rejected;
       engine.process(kept, position++);
       deliver();
+      // Told to the client as partial_success: its clock is skewed, and only it can fix that.
+      if (rejected > 0)
+        return {
+          rejected,
+          message: `${rejected} of ${spans.length} spans end more than ${aheadMs / 1000} s ahead of the receiver's clock; check the sender's clock`,
+        };
     },
     onOutcome: (o) => {
       if (o.path === '/v1/traces') metrics.records.inc();

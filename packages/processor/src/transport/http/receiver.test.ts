@@ -11,7 +11,12 @@ import {
   tracesProto,
 } from '../../../test/fixtures/otlp.ts';
 import type { Span } from '../../span.ts';
-import { type ReceiverOutcome, type RunningOtlpHttpReceiver, startOtlpHttpReceiver } from './receiver.ts';
+import {
+  type ReceiverOutcome,
+  type RunningOtlpHttpReceiver,
+  type SpanRejection,
+  startOtlpHttpReceiver,
+} from './receiver.ts';
 
 const payload: TestResource[] = [
   {
@@ -45,17 +50,20 @@ let receiver: RunningOtlpHttpReceiver;
 let received: Span[][];
 let outcomes: ReceiverOutcome[];
 let sinkError: Error | undefined;
+let sinkRejects: SpanRejection | undefined;
 
 beforeEach(async () => {
   received = [];
   outcomes = [];
   sinkError = undefined;
+  sinkRejects = undefined;
   receiver = await startOtlpHttpReceiver({
     port: 0,
     maxBodyBytes: LIMIT,
     sink: async (spans) => {
       if (sinkError) throw sinkError;
       received.push(spans);
+      return sinkRejects;
     },
     onOutcome: (o) => outcomes.push(o),
   });
@@ -126,6 +134,21 @@ describe('the OTLP/HTTP receiver', () => {
     expect(reply.headers['content-type']).toBe('application/json');
     expect(JSON.parse(reply.body.toString())).toEqual({});
     expect(received[0]?.map((s) => s.spanId)).toEqual(['eee19b7ec3c1b174', 'eee19b7ec3c1b175']);
+  });
+
+  it('answers 200 with partial_success when the sink refuses some spans, in both encodings', async () => {
+    sinkRejects = { rejected: 1, message: '1 of 2 spans end too far ahead' };
+    const proto = await send({ headers: PROTO, body: protoBody });
+    expect(proto.status).toBe(200);
+    expect(
+      ExportTraceServiceResponseType.toObject(ExportTraceServiceResponseType.decode(proto.body), { longs: String }),
+    ).toEqual({ partialSuccess: { rejectedSpans: '1', errorMessage: '1 of 2 spans end too far ahead' } });
+    const json = await send({ headers: JSON_CT, body: jsonBody });
+    expect(json.status).toBe(200);
+    expect(JSON.parse(json.body.toString())).toEqual({
+      partialSuccess: { rejectedSpans: '1', errorMessage: '1 of 2 spans end too far ahead' },
+    });
+    expect(outcomes.map((o) => o.rejected)).toEqual([1, 1]);
   });
 
   it('undoes gzip (and zstd) for both encodings', async () => {

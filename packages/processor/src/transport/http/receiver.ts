@@ -9,6 +9,7 @@ import { readRequestBody } from './request-body.ts';
 import {
   badRequestBody,
   contentType,
+  partialSuccessBody,
   RPC_INVALID_ARGUMENT,
   RPC_NOT_FOUND,
   RPC_RESOURCE_EXHAUSTED,
@@ -19,8 +20,18 @@ import {
   type WireEncoding,
 } from './rpc-status.ts';
 
-/** Where decoded spans go. The receiver answers 200 only after it returns (or its promise resolves). */
-export type SpanSink = (spans: Span[]) => void | Promise<void>;
+/** Spans a sink refused, and why: the 200 answer then carries them as partial_success, as OTLP requires. */
+export interface SpanRejection {
+  rejected: number;
+  message: string;
+}
+
+/**
+ * Where decoded spans go. The receiver answers 200 only after it returns (or
+ * its promise resolves); a SpanRejection with `rejected > 0` makes that a
+ * partial success.
+ */
+export type SpanSink = (spans: Span[]) => void | SpanRejection | Promise<void | SpanRejection>;
 
 /** What happened to one request, for the caller's metrics and logs. */
 export interface ReceiverOutcome {
@@ -28,6 +39,8 @@ export interface ReceiverOutcome {
   status: number;
   /** Spans handed to the sink (0 for metrics and logs, which are dropped). */
   spans: number;
+  /** Of those, the ones the sink refused (reported to the client as partial_success). */
+  rejected?: number;
   /** Why a request was refused; absent on success. */
   reason?: string;
 }
@@ -54,7 +67,8 @@ const OTHER_SIGNALS = new Set(['/v1/metrics', '/v1/logs']);
  * The OTLP/HTTP receiver as a request listener (mount it on any node:http
  * server). POST /v1/traces with Content-Type application/x-protobuf or
  * application/json, optionally gzip/deflate/zstd encoded, answered as the
- * OTLP/HTTP specification says: 200 with an empty Export response, 400 for a
+ * OTLP/HTTP specification says: 200 with an empty Export response (with
+ * partial_success when the sink refused some spans), 400 for a
  * body that cannot be decoded, 413 over the size limit, 415 for another media
  * type or content coding, 503 when the sink fails (clients retry), 405 for
  * another method, 404 for another path; errors carry a google.rpc.Status in
@@ -70,7 +84,14 @@ export function createOtlpHttpListener(options: OtlpHttpReceiverOptions): Reques
 
   return (req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]!;
-    const send = (encoding: WireEncoding, status: number, body: Buffer, spans: number, reason?: string) => {
+    const send = (
+      encoding: WireEncoding,
+      status: number,
+      body: Buffer,
+      spans: number,
+      reason?: string,
+      rejected?: number,
+    ) => {
       res.statusCode = status;
       // The spec wants the request's Content-Type back; only application/protobuf differs from the default name.
       res.setHeader(
@@ -80,7 +101,13 @@ export function createOtlpHttpListener(options: OtlpHttpReceiverOptions): Reques
       res.setHeader('Content-Length', body.length);
       res.end(body);
       if (reason !== undefined) logger?.debug({ path, status, reason }, 'otlp/http request refused');
-      onOutcome?.(reason === undefined ? { path, status, spans } : { path, status, spans, reason });
+      onOutcome?.({
+        path,
+        status,
+        spans,
+        ...(reason === undefined ? {} : { reason }),
+        ...(rejected ? { rejected } : {}),
+      });
     };
     const refuse = (encoding: WireEncoding, status: number, code: number, reason: string) => {
       // Do not keep reading (and discarding) an oversized body on a kept-alive connection.
@@ -115,10 +142,12 @@ export function createOtlpHttpListener(options: OtlpHttpReceiverOptions): Reques
       return;
     }
     void handle(req, isTraces, encoding).then(
-      ([status, code, reason, spans]) =>
-        reason === undefined
-          ? send(encoding, 200, successBody(encoding), spans)
-          : refuse(encoding, status, code, reason),
+      (r) => {
+        if (r.reason !== undefined) refuse(encoding, r.status, r.code, r.reason);
+        else if (r.rejection && r.rejection.rejected > 0)
+          send(encoding, 200, partialSuccessBody(encoding, r.rejection), r.spans, undefined, r.rejection.rejected);
+        else send(encoding, 200, successBody(encoding), r.spans);
+      },
       (err: unknown) => {
         logger?.error({ err, path }, 'otlp/http sink failed');
         refuse(
@@ -131,23 +160,24 @@ export function createOtlpHttpListener(options: OtlpHttpReceiverOptions): Reques
     );
   };
 
-  /** [status, rpc code, refusal reason (undefined = accepted), spans accepted]. */
+  /** A refusal (status, rpc code, reason), or the spans accepted and what the sink rejected of them. */
   async function handle(
     req: IncomingMessage,
     isTraces: boolean,
     encoding: WireEncoding,
-  ): Promise<[number, number, string | undefined, number]> {
+  ): Promise<{ status: number; code: number; reason?: string; spans: number; rejection?: SpanRejection }> {
     const body = await readRequestBody(req, maxBodyBytes);
     if (!body.ok) {
       const code = body.status === 413 ? RPC_RESOURCE_EXHAUSTED : RPC_INVALID_ARGUMENT;
-      return [body.status, code, body.message, 0];
+      return { status: body.status, code, reason: body.message, spans: 0 };
     }
     // Other signals are accepted and dropped: the processor reads traces only.
-    if (!isTraces) return [200, 0, undefined, 0];
+    if (!isTraces) return { status: 200, code: 0, spans: 0 };
     const decoded = encoding === 'proto' ? decodeOtlpProto(body.body) : decodeOtlpJson(body.body);
-    if (!decoded.ok) return [400, RPC_INVALID_ARGUMENT, decoded.reason, 0];
-    if (decoded.spans.length > 0) await sink(decoded.spans);
-    return [200, 0, undefined, decoded.spans.length];
+    if (!decoded.ok) return { status: 400, code: RPC_INVALID_ARGUMENT, reason: decoded.reason, spans: 0 };
+    if (decoded.spans.length === 0) return { status: 200, code: 0, spans: 0 };
+    const rejection = await sink(decoded.spans);
+    return { status: 200, code: 0, spans: decoded.spans.length, ...(rejection ? { rejection } : {}) };
   }
 }
 

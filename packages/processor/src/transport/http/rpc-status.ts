@@ -3,7 +3,8 @@ import { Buffer } from 'node:buffer';
 /**
  * The bodies OTLP/HTTP answers with, in the request's encoding: an empty
  * ExportTraceServiceResponse on success (partial_success left unset, as the
- * specification requires for a full success) and a google.rpc.Status
+ * specification requires for a full success; set, with the count of spans
+ * refused and why, for a partial one) and a google.rpc.Status
  * { 1 code, 2 message, 3 details } on every 4xx/5xx; for bad data the details
  * hold a google.rpc.BadRequest { 1 field_violations: FieldViolation { 1 field,
  * 2 description } } as the specification recommends.
@@ -25,6 +26,19 @@ const EMPTY_JSON = Buffer.from('{}');
 /** A full-success Export*ServiceResponse: no fields set. */
 export function successBody(encoding: WireEncoding): Buffer {
   return encoding === 'proto' ? EMPTY : EMPTY_JSON;
+}
+
+/**
+ * A partial success: ExportTraceServiceResponse { 1 partial_success:
+ * ExportTracePartialSuccess { 1 rejected_spans (int64), 2 error_message } };
+ * in JSON the int64 is a decimal string, as the protobuf JSON mapping writes it.
+ */
+export function partialSuccessBody(encoding: WireEncoding, r: { rejected: number; message: string }): Buffer {
+  if (encoding === 'json')
+    return Buffer.from(
+      JSON.stringify({ partialSuccess: { rejectedSpans: String(r.rejected), errorMessage: r.message } }),
+    );
+  return bytesField(1, Buffer.concat([varintField(1, r.rejected), bytesField(2, Buffer.from(r.message, 'utf8'))]));
 }
 
 export function statusBody(encoding: WireEncoding, code: number, message: string): Buffer {
