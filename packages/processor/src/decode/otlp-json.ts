@@ -189,6 +189,8 @@ function readEvent(v: unknown, path: string): SafetyEventView | undefined {
 
 function keyOf(kv: Obj, path: string): string {
   const key = kv.key;
+  // proto3 JSON leaves default values out: the collector writes an empty key as no key at all.
+  if (key === undefined || key === null) return '';
   if (typeof key !== 'string') fail(`expected a string key, got ${describe(key)}`, `${path}.key`);
   return key;
 }
@@ -256,8 +258,21 @@ function scalarText(v: unknown, path: string): string {
     if (typeof b !== 'boolean') fail(`expected a boolean, got ${describe(b)}`, `${path}.boolValue`);
     return b ? 'true' : 'false';
   }
+  const i = get(o, 'intValue', 'int_value');
+  // Past 2^53 a double rounds: 64-bit ids (snowflake tenants) would merge. Decimal text is kept exact.
+  if (typeof i === 'string' && INT.test(i) && !Number.isSafeInteger(Number(i)))
+    return exactInt64Text(i, `${path}.intValue`);
   const n = scalarNumber(o, path);
   return n === undefined ? '' : String(n);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function exactInt64Text(v: string, path: string): string {
+  const n = BigInt(v);
+  if (n < INT64_MIN || n > INT64_MAX) fail(`int64 out of range: ${v}`, path);
+  return n.toString();
 }
 
 /** An AnyValue's intValue or doubleValue as a number; undefined for any other kind. */

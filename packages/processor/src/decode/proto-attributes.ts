@@ -95,6 +95,10 @@ export class AttributeReader {
       case K_STRING:
         return this.#strings.get(this.#r.buf, this.#start, this.#end, this.#r.view);
       case K_INT:
+        // Past 2^53 a double rounds: 64-bit ids (snowflake tenants) would merge. Read the varint again, exactly.
+        return Number.isSafeInteger(this.number)
+          ? String(this.number)
+          : exactInt64(this.#r.buf, this.#start, this.#end);
       case K_DOUBLE:
         return String(this.number);
       case K_BOOL:
@@ -136,7 +140,9 @@ export class AttributeReader {
           break;
         case 3:
           if (wt !== VARINT) r.wrongType('int_value', wt, VARINT);
+          this.#start = r.pos;
           this.number = r.int64(end);
+          this.#end = r.pos;
           this.#kind = K_INT;
           break;
         case 4:
@@ -151,4 +157,11 @@ export class AttributeReader {
       }
     }
   }
+}
+
+/** The int64 varint in buf[start, end) as exact decimal text (two's complement, as protobuf writes negatives). */
+function exactInt64(buf: Uint8Array, start: number, end: number): string {
+  let v = 0n;
+  for (let p = end - 1; p >= start; p--) v = (v << 7n) | BigInt(buf[p]! & 0x7f);
+  return BigInt.asIntN(64, v).toString();
 }
