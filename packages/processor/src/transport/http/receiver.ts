@@ -31,7 +31,7 @@ export interface SpanRejection {
  * its promise resolves); a SpanRejection with `rejected > 0` makes that a
  * partial success.
  */
-export type SpanSink = (spans: Span[]) => void | SpanRejection | Promise<void | SpanRejection>;
+export type SpanSink = (spans: Span[]) => void | SpanRejection | Promise<SpanRejection | undefined>;
 
 /** What happened to one request, for the caller's metrics and logs. */
 export interface ReceiverOutcome {
