@@ -31,7 +31,8 @@ export interface SpanRejection {
  * its promise resolves); a SpanRejection with `rejected > 0` makes that a
  * partial success.
  */
-export type SpanSink = (spans: Span[]) => void | SpanRejection | Promise<SpanRejection | undefined>;
+// biome-ignore lint/suspicious/noConfusingVoidType: a sink that returns nothing (spans => engine.process(...)) must fit
+export type SpanSink = (spans: Span[]) => void | SpanRejection | Promise<void | SpanRejection>;
 
 /** What happened to one request, for the caller's metrics and logs. */
 export interface ReceiverOutcome {
