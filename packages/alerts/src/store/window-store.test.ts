@@ -49,6 +49,15 @@ describe('the window store', () => {
     expect(toolTotals(store, 3_600_000, now, 86_400_000).search?.calls).toBe(360);
   });
 
+  it('never counts in a day-earlier window what came after the same time yesterday', () => {
+    const store = new WindowStore(options);
+    // Yesterday: 1 call per 10 s in the 5 minutes before T0 (a bucket boundary), 2 in the 5 minutes after.
+    for (let t = T0 - 300_000; t < T0 + 300_000; t += 10_000)
+      store.apply(aggregate({ startMs: t, tools: { search: { calls: t < T0 ? 1 : 2, successes: 1 } } }), t + 10_000);
+    const now = T0 + 86_400_000 + 10_000;
+    expect(toolTotals(store, 300_000, now, 86_400_000).search?.calls).toBe(30);
+  });
+
   it('refuses a window that ends more than an hour ahead, and keeps the freshness gauge on real data', () => {
     const store = new WindowStore(options);
     expect(store.apply(aggregate({ startMs: T0, tools: { search: { calls: 1, successes: 1 } } }), T0 + 10_000)).toBe(

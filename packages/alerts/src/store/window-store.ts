@@ -73,11 +73,15 @@ export class WindowStore {
 
   /**
    * Visits each series' counts over the `windowMs` before now (the current,
-   * partial bucket included), shifted back by `offsetMs`.
+   * partial bucket included), shifted back by `offsetMs`. A shifted window
+   * ends at the bucket boundary at or before `now − offset`: the bucket that
+   * holds that instant is complete, and would bring in up to a bucket of data
+   * from after it (5 minutes past "this time yesterday").
    */
   scan(windowMs: number, offsetMs: number, nowMs: number, visit: (key: SeriesKey, counts: BucketCounts) => void): void {
     const tier = this.#tierFor(windowMs, offsetMs);
-    tier.scan(windowMs, nowMs - offsetMs, (id, counts) => visit(this.#series.key(id), counts));
+    const endMs = offsetMs > 0 ? tier.indexOf(nowMs - offsetMs) * tier.bucketMs : nowMs;
+    tier.scan(windowMs, endMs, (id, counts) => visit(this.#series.key(id), counts));
   }
 
   #tierFor(windowMs: number, offsetMs: number): Tier {
