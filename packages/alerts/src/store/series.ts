@@ -62,11 +62,16 @@ export class SeriesIndex {
     return this.#series.get(id)?.key ?? seriesFromId(id);
   }
 
-  /** Re-registers a series read back from a snapshot, as it was stored (caps were applied then). */
-  register(id: string): string {
+  /**
+   * Re-registers a series read back from a snapshot, as it was stored (caps
+   * were applied then); returns its id, in today's form for a snapshot of an
+   * earlier version.
+   */
+  register(stored: string): string {
+    const key = seriesFromId(stored);
+    const id = seriesId(key);
     const entry = this.#series.get(id);
     if (entry) return entry.id;
-    const key = seriesFromId(id);
     this.#series.set(id, { id, key });
     this.#services.add(key.service);
     this.#workflows.add(key.workflow);
@@ -112,11 +117,26 @@ export class SeriesIndex {
   }
 }
 
+/** JSON, not a separator: a label value holding any separator (NUL included) would merge two series. */
 export function seriesId(key: SeriesKey): string {
-  return `${key.service}\u0000${key.workflow}\u0000${key.tenant}`;
+  return JSON.stringify([key.service, key.workflow, key.tenant]);
 }
 
+/** The key of a series id; throws on text that is not one (a damaged snapshot). */
 export function seriesFromId(id: string): SeriesKey {
-  const [service = '', workflow = '', tenant = ''] = id.split('\u0000');
+  // Snapshots written before ids were JSON joined the values with NUL, which JSON text never holds raw.
+  if (id.includes('\u0000')) {
+    const [service = '', workflow = '', tenant = ''] = id.split('\u0000');
+    return { service, workflow, tenant };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(id);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((v) => typeof v === 'string'))
+    throw new Error(`not a series id: ${JSON.stringify(id)}`);
+  const [service, workflow, tenant] = parsed as [string, string, string];
   return { service, workflow, tenant };
 }

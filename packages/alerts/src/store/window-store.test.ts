@@ -89,6 +89,54 @@ describe('the window store', () => {
     expect(totals.__overflow__?.calls).toBe(2);
   });
 
+  it('keeps series apart whatever their labels hold, NUL included, across a snapshot too', () => {
+    const store = new WindowStore(options);
+    const calm = { service: 'a\u0000b', workflow: 'c', tenant: '' };
+    const busy = { service: 'a', workflow: 'b\u0000c', tenant: '' };
+    store.apply(aggregate({ startMs: T0, key: calm, workflows: { success: 10 } }), T0 + 10_000);
+    store.apply(aggregate({ startMs: T0, key: busy, workflows: { success: 10 }, withFallback: 10 }), T0 + 10_000);
+    const fallbacks = (s: WindowStore) => {
+      const out: [string, string, number][] = [];
+      s.scan(300_000, 0, T0 + 10_000, (k, c) => out.push([k.service, k.workflow, c.withFallback]));
+      return out.sort();
+    };
+    const want = [
+      ['a\u0000b', 'c', 0],
+      ['a', 'b\u0000c', 10],
+    ];
+    expect(fallbacks(store)).toEqual(want);
+    const restored = new WindowStore(options);
+    restored.restore(JSON.parse(JSON.stringify(store.snapshot())));
+    expect(fallbacks(restored)).toEqual(want);
+  });
+
+  it('restores a snapshot whose series ids were written NUL-joined, as before ids were JSON', () => {
+    const store = new WindowStore(options);
+    store.apply(aggregate({ startMs: T0, workflows: { success: 3 } }), T0 + 10_000);
+    const text = JSON.stringify(store.snapshot()).replaceAll(
+      JSON.stringify(JSON.stringify(['support', 'refund', ''])),
+      JSON.stringify('support\u0000refund\u0000'),
+    );
+    expect(text).toContain('support\\u0000refund');
+    const restored = new WindowStore(options);
+    restored.restore(JSON.parse(text));
+    store.apply(aggregate({ startMs: T0 + 10_000, workflows: { success: 2 } }), T0 + 20_000);
+    restored.apply(aggregate({ startMs: T0 + 10_000, workflows: { success: 2 } }), T0 + 20_000);
+    const keys = (s: WindowStore) => {
+      const out = new Map<string, number>();
+      s.scan(300_000, 0, T0 + 20_000, (k, c) => {
+        const name = JSON.stringify(k);
+        out.set(name, (out.get(name) ?? 0) + workflowsOf(c));
+      });
+      return out;
+    };
+    // One series, old and new aggregates together.
+    expect(keys(restored)).toEqual(
+      new Map([[JSON.stringify({ service: 'support', workflow: 'refund', tenant: '' }), 5]]),
+    );
+    expect(restored.stats().series).toBe(1);
+  });
+
   it('survives a snapshot and restore: the same sums, and replays still refused', () => {
     const store = new WindowStore(options);
     const a = aggregate({ startMs: T0, workflows: { success: 3, failure: 1 }, costUsd: 0.25 });

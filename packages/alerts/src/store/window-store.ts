@@ -147,7 +147,13 @@ export class WindowStore {
         for (const [id, c] of Object.entries(bySeries)) {
           const counts = bucketFromJson(c);
           for (const t of counts.tools.keys()) this.#series.registerTool(t);
-          bucket.set(this.#series.register(id), counts);
+          let series: string;
+          try {
+            series = this.#series.register(id);
+          } catch (err) {
+            throw new StateFileError(`store snapshot: ${(err as Error).message}`);
+          }
+          bucket.set(series, counts);
         }
         tier.buckets.set(i, bucket);
       }
