@@ -84,6 +84,8 @@ export interface RunningCollector {
  * Starts the built collector with a config. Readiness: its internal telemetry
  * endpoint (service.telemetry.metrics, bound to TELLTALE_COLLECTOR_METRICS_PORT
  * which this sets) answers; the config must use that env var, as the ones in deploy/ do.
+ * With TELLTALE_COLLECTOR_OTLP_HTTP_ENDPOINT in `env`, the OTLP/HTTP receiver
+ * must answer too: it binds a few milliseconds after the telemetry port.
  */
 export async function startCollector(opts: CollectorOptions): Promise<RunningCollector> {
   const binary = opts.binary ?? process.env.COLLECTOR_BINARY ?? (await ensureCollector());
@@ -94,7 +96,22 @@ export async function startCollector(opts: CollectorOptions): Promise<RunningCol
     args: [`--config=${opts.configFile}`],
     env: { TELLTALE_COLLECTOR_METRICS_PORT: String(metricsPort), ...opts.env },
     timeoutMs: opts.timeoutMs ?? 60_000,
-    ready: () => httpReady(`http://127.0.0.1:${metricsPort}/metrics`),
+    ready: async () => {
+      if (!(await httpReady(`http://127.0.0.1:${metricsPort}/metrics`))) return false;
+      const otlp = opts.env?.TELLTALE_COLLECTOR_OTLP_HTTP_ENDPOINT;
+      return otlp === undefined || (await answers(`http://${otlp}/v1/traces`));
+    },
   });
   return { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: proc, stop: () => proc.stop() };
+}
+
+/** True when something answers HTTP at `url`, whatever the status (the OTLP receiver answers a GET with 405). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await res.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
 }

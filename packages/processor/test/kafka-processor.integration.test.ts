@@ -14,7 +14,7 @@ import {
 } from '@telltale/conventions';
 import type { Message } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTopics, kafkaBrokers, uniqueTopic } from '../../../test/infra/index.ts';
+import { createTopics, kafkaBrokers, uniqueTopic, waitUntil } from '../../../test/infra/index.ts';
 import {
   distinctSafetyEvents,
   priceFileYaml,
@@ -146,7 +146,10 @@ describe('telltale-processor against a real Kafka broker', () => {
     const aggregates = await reader(topics.aggregates);
     const first = await startCli({ name: 'processor-kill-1', brokers, topics, groupId, pricesFile });
     const killAfter = randomInt(2, 8);
-    for (let i = 0; i < killAfter; i++) {
+    await produce(brokers, topics.spans, parts[0] as Message[]);
+    // One checkpoint committed first, so the restart has one to resume from; the kill is at random after that.
+    await waitUntil(async () => (await commits(first.port)) > 0, { what: 'the first commit', timeoutMs: 60_000 });
+    for (let i = 1; i < killAfter; i++) {
       await produce(brokers, topics.spans, parts[i] as Message[]);
       await sleep(randomInt(50, 400));
     }
@@ -241,4 +244,10 @@ async function waitForCount(count: () => number, want: number, what: string): Pr
     await sleep(200);
   }
   expect(count(), what).toBe(want);
+}
+
+/** The processor's telltale_processor_commits_total, from its /metrics. */
+async function commits(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(/^telltale_processor_commits_total (\d+)/m.exec(text)?.[1] ?? 0);
 }

@@ -224,7 +224,7 @@ describe('KafkaProcessor lifecycle against a real broker', () => {
       await waitUntil(
         async () => {
           seen = [...(await a.lagPartitions()), ...(await b.lagPartitions())];
-          return new Set(seen).size === 4 && (await b.lagPartitions()).length > 0;
+          return seen.length === 4 && new Set(seen).size === 4 && (await b.lagPartitions()).length > 0;
         },
         { what: 'all four partitions reported after the rebalance', timeoutMs: 60_000, intervalMs: 250 },
       );
