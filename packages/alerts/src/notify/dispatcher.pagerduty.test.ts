@@ -24,7 +24,7 @@ describe('pager and PagerDuty channel through an outage and a restart', () => {
           name: 'pd',
           url: pd.endpoint,
           routingKey: KEY,
-          timeout: 300,
+          timeout: 1000,
           retries: 2,
           minBackoff: 1,
           maxBackoff: 5,

@@ -75,7 +75,8 @@ describe('PagerDuty channel against a server speaking the Events v2 contract', (
       url: pd.endpoint,
       routingKey: KEY,
       source: 'alerts-test',
-      timeout: 300,
+      // Short for the hang, long enough that a stalled event loop does not time out an answered request.
+      timeout: 1000,
       retries: 3,
       minBackoff: 1,
       maxBackoff: 10,

@@ -23,7 +23,8 @@ export interface ContractSubject {
   pointedAt?: (baseUrl: string, policy: RetryPolicy) => NotificationChannel;
 }
 
-const FAST: RetryPolicy = { timeout: 300, retries: 2, minBackoff: 1, maxBackoff: 5 };
+// 1 s per attempt: short for the hang tests, long enough that a stalled event loop does not time out an answered request.
+const FAST: RetryPolicy = { timeout: 1000, retries: 2, minBackoff: 1, maxBackoff: 5 };
 
 /**
  * What every pager channel promises (hono-style shared suite): trigger then
