@@ -54,7 +54,8 @@ export class AlertService {
   constructor(config: AlertsConfig, deps: AlertServiceDeps) {
     this.config = config;
     this.logger = deps.logger;
-    // Before restore() below: the alerts restored as firing are re-sent (Alertmanager) with these links.
+    // The configured external URL is known now; without one the address comes once the server listens
+    // (setBaseUrl, which relinks what was restored meanwhile).
     this.#baseUrl = (config.server.externalUrl ?? 'http://localhost').replace(/\/+$/, '');
     this.#now = deps.now ?? Date.now;
     this.rules = deps.rules ?? loadRuleFile(config.rules.file);

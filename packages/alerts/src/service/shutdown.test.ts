@@ -62,6 +62,15 @@ const start = (channel: Record<string, unknown>): Promise<RunningAlertService> =
 /** One minute of 10 s windows ending at the clock, `ratio` of 100 search calls succeeding in each. */
 const minuteOf = (ratio: number) => searchMinute(clock, ratio);
 
+/** A service that saw search fail for a minute, evaluated (the alert fires) and stopped. */
+async function firedAndStopped(channel: Record<string, unknown>): Promise<RunningAlertService> {
+  const first = await start(channel);
+  for (const a of minuteOf(0.5)) first.apply(a);
+  await first.evaluate();
+  await first.stop();
+  return first;
+}
+
 const statuses = () => hook.requests.map((r) => (r.body as WebhookPayload).status);
 
 describe('stopping the alert service', () => {
@@ -129,10 +138,7 @@ describe('stopping the alert service', () => {
       url: `${hook.url}/v2/enqueue`,
     };
     hook.script({ status: 400, body: { status: 'invalid event', message: 'Event object is invalid' } });
-    const first = await start(pd);
-    for (const a of minuteOf(0.5)) first.apply(a);
-    await first.evaluate();
-    await first.stop();
+    await firedAndStopped(pd);
     const second = await start(pd);
     try {
       await second.evaluate();
@@ -146,10 +152,7 @@ describe('stopping the alert service', () => {
 
   it('re-sends an alert restored as firing with a link to where the service listens now, not a placeholder', async () => {
     const am = { name: 'am', type: 'alertmanager', url: hook.url, retries: 0 };
-    const first = await start(am);
-    for (const a of minuteOf(0.5)) first.apply(a);
-    await first.evaluate();
-    await first.stop();
+    const first = await firedAndStopped(am);
     const second = await start(am);
     try {
       clock += 60_000; // past the resend interval: the restored alert goes to Alertmanager again
